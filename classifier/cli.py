@@ -1,0 +1,196 @@
+"""The command line: ``python -m classifier`` / ``paywall-classifier``."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .blocks import decode_page, split_blocks
+from .dataset import load_dataset, write_dataset
+from .errors import ClassifierError, InputError
+from .labels import BODY
+from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
+from .predict import paywall_score, score_blocks
+from .sources import parse_sources
+from .train import CV_FOLDS, cross_validate, label_scores, train_and_save
+
+PROG = "paywall-classifier"
+logger = logging.getLogger(__name__)
+
+
+def _read_page(name: str) -> str:
+    """Read a page file (or stdin for ``-``) as UTF-8 text, naming the file on failure."""
+    if name == "-":
+        return decode_page(sys.stdin.buffer.read(), source="<stdin>")
+    try:
+        return decode_page(Path(name).read_bytes(), source=name)
+    except OSError as err:
+        raise InputError(f"{name}: cannot read ({err.strerror})") from None
+
+
+def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
+    """Score each PAGE argument; an empty page is an error naming the file."""
+    model = load_model(args.model)
+    out = []
+    for name in args.pages:
+        blocks = split_blocks(_read_page(name))
+        if not blocks:
+            raise InputError(f"{name}: page is empty: no non-blank line to score")
+        out.append((name, score_blocks(blocks, model)))
+    return out
+
+
+def cmd_label(args) -> int:
+    for name, scored in _scored_pages(args):
+        proba_columns = [c for c in scored.columns if c.startswith("proba_")]
+        if args.format == "jsonl":
+            for position, row in enumerate(scored.itertuples(index=False)):
+                record = {"page": name, "position": position, "text": row.text,
+                          "label": row.label, **{c: round(float(getattr(row, c)), 4)
+                                                 for c in proba_columns}}
+                print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"# {name}\tpaywall_score={paywall_score(scored):.3f}")
+            for row in scored.itertuples(index=False):
+                proba = float(getattr(row, f"proba_{row.label}"))
+                print(f"{row.label}\t{proba:.3f}\t{row.text}")
+    return 0
+
+
+def cmd_clean(args) -> int:
+    for name, scored in _scored_pages(args):
+        body = scored.loc[scored["label"] == BODY, "text"]
+        if len(args.pages) > 1:
+            print(f"# {name}")
+        print("\n".join(body))
+    return 0
+
+
+def cmd_train(args) -> int:
+    df = load_dataset(args.data)
+    logger.info("training on %d blocks, %d pages, %d publishers", len(df),
+                df["page_id"].nunique(), df["publisher"].nunique())
+    train_and_save(df, args.output, random_state=args.random_state)
+    print(f"wrote {args.output} ({len(df):,} blocks, {df['page_id'].nunique():,} pages, "
+          f"{df['publisher'].nunique()} publishers)")
+    return 0
+
+
+def _print_report(report: dict) -> None:
+    print(f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for label, s in report["per_label"].items():
+        print(f"{label:<12} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
+              f"{s['support']:8d}")
+    print(f"macro F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}")
+    labels = report["confusion"]["labels"]
+    print("confusion (rows: true, columns: predicted)")
+    print(" " * 12 + "".join(f"{lab[:10]:>11}" for lab in labels))
+    for lab, row in zip(labels, report["confusion"]["matrix"]):
+        print(f"{lab:<12}" + "".join(f"{v:11d}" for v in row))
+    if "per_language" in report:
+        print("macro F1 per language: " + ", ".join(
+            f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
+
+
+def cmd_evaluate(args) -> int:
+    df = load_dataset(args.data)
+    if args.model:
+        scored = df.assign(predicted=load_model(args.model).predict(df))
+        labels = sorted(set(df["label"]) | set(scored["predicted"]))
+        report = {"mode": f"fixed model {args.model}",
+                  **label_scores(scored["label"], scored["predicted"], labels)}
+        report["per_language"] = {lang: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
+                                  for lang, g in scored.groupby("lang")}
+    else:
+        report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
+                  **cross_validate(df, n_splits=args.folds, progress=not args.quiet)}
+    print(report["mode"])
+    _print_report(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+        print(f"wrote {args.json}")
+    return 0
+
+
+def cmd_build_data(args) -> int:
+    rows = parse_sources(args.sources)
+    df = pd.DataFrame(rows)
+    write_dataset(df, args.output)
+    print(f"wrote {args.output}: {len(df):,} blocks, {df['page_id'].nunique():,} pages, "
+          f"{df['publisher'].nunique()} publishers, {df['lang'].nunique()} languages")
+    return 0
+
+
+def cmd_info(args) -> int:
+    meta = model_metadata(args.model)
+    print(json.dumps(meta, indent=1, default=str))
+    return 0
+
+
+def _model_option(parser: argparse.ArgumentParser, default_help: str = "the bundled model") -> None:
+    parser.add_argument("--model", metavar="PATH", default=None,
+                        help=f"model file (default: {default_help}, {DEFAULT_MODEL_PATH.name})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=(
+        "Label the blocks (lines) of scraped pages as body, boilerplate, paywall or disclaimer, "
+        "keep the article body, and train or evaluate models."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or info logs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("label", help="print every block of each page with its label and probability")
+    p.add_argument("pages", nargs="+", metavar="PAGE", help="text file, one block per line; - for stdin")
+    p.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    _model_option(p)
+    p.set_defaults(func=cmd_label)
+
+    p = sub.add_parser("clean", help="print only the article body of each page")
+    p.add_argument("pages", nargs="+", metavar="PAGE", help="text file, one block per line; - for stdin")
+    _model_option(p)
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("train", help="train a model on labelled block tables")
+    p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH",
+                   help="CSV/JSONL/Parquet files or folders of them")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    p.add_argument("--random-state", type=int, default=0)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="publisher-held-out cross-validation, or score a fixed model")
+    p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH")
+    p.add_argument("--model", metavar="PATH", default=None,
+                   help="score this model file on the data instead of cross-validating")
+    p.add_argument("--folds", type=int, default=CV_FOLDS, help="number of publisher folds")
+    p.add_argument("--json", metavar="OUT", help="also write the report as JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")
+    p.add_argument("sources", nargs="?", default="data/sources", help="folder of source files")
+    p.add_argument("-o", "--output", default="data/blocks.csv", help="table to write")
+    p.set_defaults(func=cmd_build_data)
+
+    p = sub.add_parser("info", help="print a model file's metadata")
+    _model_option(p)
+    p.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors are printed as ``paywall-classifier: message`` with exit code 1."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format=f"{PROG}: %(message)s")
+    try:
+        return args.func(args)
+    except ClassifierError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

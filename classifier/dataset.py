@@ -1,0 +1,152 @@
+"""Load and validate labelled block tables (CSV, JSONL or Parquet; a file or a folder)."""
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DatasetError
+from .labels import DEFAULT_LABELS
+
+REQUIRED_COLUMNS = ("publisher", "page_id", "position", "text", "label")
+OPTIONAL_COLUMNS = {"lang": "und"}
+SUFFIXES = (".csv", ".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return next((s for s in SUFFIXES if name.endswith(s)), "")
+
+
+def _read_jsonl(path: Path) -> pd.DataFrame:
+    """Read JSON Lines line by line so that a bad line is reported by its number."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    records = []
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise DatasetError(f"{path}:{number}: invalid JSON ({err.msg})") from None
+            if not isinstance(record, dict):
+                raise DatasetError(f"{path}:{number}: expected a JSON object per line")
+            records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read one block table file by its extension, without validating it."""
+    path = Path(path)
+    kind = _suffix(path)
+    try:
+        if kind == ".csv":
+            return pd.read_csv(path, encoding="utf-8-sig", dtype={"text": str}, keep_default_na=False)
+        if kind == ".parquet":
+            return pd.read_parquet(path)
+        if kind:
+            return _read_jsonl(path)
+    except DatasetError:
+        raise
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except UnicodeDecodeError as err:
+        raise DatasetError(f"{path}: not valid UTF-8 (byte {err.start})") from None
+    except Exception as err:  # pandas/pyarrow raise many types for malformed files
+        raise DatasetError(f"{path}: cannot read {kind[1:]} file: {err}") from None
+    raise DatasetError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p))
+        if not files:
+            raise DatasetError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
+        return files
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or folder")
+    return [path]
+
+
+def _row_error(df: pd.DataFrame, mask: pd.Series, source: str, problem: str) -> None:
+    """Raise naming the first offending row (1-based data row, as a spreadsheet shows it)."""
+    if mask.any():
+        first = int(mask.to_numpy().nonzero()[0][0])
+        row = df.iloc[first]
+        raise DatasetError(f"{source}: row {first + 1} (page_id={row.get('page_id')!r}, "
+                           f"position={row.get('position')!r}): {problem}"
+                           f" ({int(mask.sum())} such rows)")
+
+
+def validate_blocks(df: pd.DataFrame, *, source: str = "table",
+                    labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Check columns, types, labels and page structure; return a clean, typed copy."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise DatasetError(f"{source}: missing column(s) {missing}; "
+                           f"a block table needs {list(REQUIRED_COLUMNS)}")
+    df = df.copy()
+    for column, default in OPTIONAL_COLUMNS.items():
+        if column not in df.columns:
+            df[column] = default
+    _row_error(df, ~df["text"].map(lambda t: isinstance(t, str)), source, "text is not a string")
+    _row_error(df, df["text"].str.strip() == "", source, "text is empty")
+    for column in ("publisher", "page_id", "label"):
+        values = df[column]
+        _row_error(df, values.isna() | (values.astype(str).str.strip() == ""), source,
+                   f"{column} is empty")
+        df[column] = values.astype(str).str.strip()
+    positions = pd.to_numeric(df["position"], errors="coerce")
+    _row_error(df, positions.isna() | (positions % 1 != 0), source, "position is not an integer")
+    df["position"] = positions.astype("int64")
+    allowed = set(DEFAULT_LABELS if labels is None else labels)
+    _row_error(df, ~df["label"].isin(allowed), source,
+               f"unknown label; expected one of {sorted(allowed)}")
+    _row_error(df, df.duplicated(["page_id", "position"]), source,
+               "duplicate (page_id, position)")
+    publishers = df.groupby("page_id")["publisher"].nunique()
+    _row_error(df, df["page_id"].isin(publishers[publishers > 1].index), source,
+               "page_id appears under more than one publisher")
+    return df.sort_values(["page_id", "position"], kind="stable").reset_index(drop=True)
+
+
+def load_dataset(paths: str | Path | Iterable[str | Path], *,
+                 labels: Iterable[str] | None = None) -> pd.DataFrame:
+    """Load one or more block tables (files or folders) into one validated DataFrame.
+
+    Page ids must be unique across files: the same page in two files is an error, so that
+    merging a review file into the dataset cannot silently double a page.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    frames = []
+    owner: dict[str, Path] = {}
+    for path in (f for p in paths for f in _files(Path(p))):
+        frame = validate_blocks(read_table(path), source=str(path), labels=labels)
+        for page_id in frame["page_id"].unique():
+            if page_id in owner:
+                raise DatasetError(f"{path}: page_id {page_id!r} is also in {owner[page_id]}")
+            owner[page_id] = path
+        frames.append(frame)
+    if not frames:
+        raise DatasetError("no dataset files given")
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_dataset(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a block table in the format its extension names (CSV is UTF-8, fully quoted text)."""
+    path = Path(path)
+    kind = _suffix(path)
+    if kind == ".csv":
+        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    elif kind == ".parquet":
+        df.to_parquet(path, index=False)
+    elif kind:
+        df.to_json(path, orient="records", lines=True, force_ascii=False,
+                   compression="gzip" if kind.endswith(".gz") else None)
+    else:
+        raise DatasetError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")

@@ -1,0 +1,257 @@
+"""Block features: the block's own text and shape, its place in the page, and its neighbours.
+
+Every transformer here takes a block DataFrame with the columns ``page_id``, ``position`` and
+``text`` (rows in any order) and returns one row of features per block, in the same order.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+
+NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+"""Blocks before (negative) and after (positive) whose features each block also sees."""
+WINDOWS = (2, 5, 12)
+"""Half-widths of the windows over which neighbour features are averaged."""
+PROSE_MIN_CHARS = 80
+"""A block this long that ends like a sentence counts as prose for the page-layout features."""
+
+_SENTENCE_END = r"[.!?…。！？][\"'”’»)\]]*$"
+_CURRENCY = r"[$€£¥₹₩₽]|R\$|\b(?:USD|EUR|GBP|INR|Rs\.?|CHF|AUD|CAD|MXN|BRL|ARS|COP)\b"
+_PRICE = r"\d[\d.,]*\s*(?:[$€£¥₹]|/|per\b)|[$€£¥₹]\s*\d"
+_BULLET = r"^[•·\-–—*▪►>»✓✔■□●○◦]"
+_SHAPE_NAMES = (
+    "log_chars", "log_words", "ends_sentence", "ends_colon", "starts_upper", "starts_digit",
+    "starts_bullet", "upper_share", "digit_share", "punct_share", "lower_word_share",
+    "title_word_share", "mean_word_len", "comma_rate", "sentences", "has_currency", "has_price",
+    "has_percent", "has_pipe", "has_copyright", "has_url_or_mail", "all_caps", "has_question",
+    "is_prose",
+)
+_PAGE_NAMES = ("rel_position", "log_position", "log_page_blocks", "log_dup_in_page",
+               "in_title", "prose_mass_before", "log_prose_distance")
+
+
+def page_order(X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (order, rank, size): rows sorted by page then position, each row's rank in its
+    page and its page's number of blocks, so that neighbours are ``order[start + rank + k]``."""
+    pages = pd.factorize(X["page_id"])[0]
+    order = np.lexsort((X["position"].to_numpy(), pages))
+    sorted_pages = pages[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_pages)) + 1]
+    sizes = np.diff(np.r_[starts, len(order)])
+    size_sorted = np.repeat(sizes, sizes)
+    rank_sorted = np.arange(len(order)) - np.repeat(starts, sizes)
+    rank = np.empty(len(order), dtype=np.int64)
+    size = np.empty(len(order), dtype=np.int64)
+    rank[order] = rank_sorted
+    size[order] = size_sorted
+    return order, rank, size
+
+
+def neighbour_values(values: np.ndarray, X: pd.DataFrame,
+                     offsets: tuple[int, ...] = NEIGHBOUR_OFFSETS,
+                     windows: tuple[int, ...] = WINDOWS,
+                     fill: float = 0.0) -> np.ndarray:
+    """For each block, the rows of ``values`` of its neighbours at ``offsets`` (``fill`` off
+    the page's ends) and their means over centred windows, side by side."""
+    order, rank, size = page_order(X)
+    sorted_values = values[order]
+    n = len(order)
+    position_in_sorted = np.empty(n, dtype=np.int64)
+    position_in_sorted[order] = np.arange(n)
+    parts = []
+    for k in offsets:
+        valid = (rank + k >= 0) & (rank + k < size)
+        target = np.clip(position_in_sorted + k, 0, max(n - 1, 0))
+        parts.append(np.where(valid[:, None], sorted_values[target], fill))
+    if windows:
+        cumsum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(sorted_values, axis=0)])
+        page_start = position_in_sorted - rank
+        for w in windows:
+            lo = np.maximum(position_in_sorted - w, page_start)
+            hi = np.minimum(position_in_sorted + w + 1, page_start + size)
+            parts.append((cumsum[hi] - cumsum[lo]) / (hi - lo)[:, None])
+    return np.hstack(parts) if parts else np.empty((n, 0))
+
+
+def neighbour_names(names: tuple[str, ...] | list[str],
+                    offsets: tuple[int, ...] = NEIGHBOUR_OFFSETS,
+                    windows: tuple[int, ...] = WINDOWS) -> list[str]:
+    """Feature names matching :func:`neighbour_values`."""
+    out = [f"{name}@{k:+d}" for k in offsets for name in names]
+    return out + [f"{name}@mean{w}" for w in windows for name in names]
+
+
+def shape_matrix(texts: pd.Series) -> np.ndarray:
+    """Language-agnostic shape of each text: length, punctuation, case, digits, prices, ..."""
+    s = texts.astype(str).reset_index(drop=True)
+    chars = s.str.len().to_numpy(dtype=float)
+    safe = np.maximum(chars, 1)
+    words = s.str.count(r"\S+").to_numpy(dtype=float)
+    safe_words = np.maximum(words, 1)
+    letters = np.maximum(s.str.count(r"[^\W\d_]").to_numpy(dtype=float), 1)
+    upper = s.str.count(r"[A-ZÀ-ÖØ-ÞА-Я]").to_numpy(dtype=float)
+    columns = {
+        "log_chars": np.log1p(chars),
+        "log_words": np.log1p(words),
+        "ends_sentence": s.str.contains(_SENTENCE_END),
+        "ends_colon": s.str.endswith(":"),
+        "starts_upper": s.str.match(r"[A-ZÀ-ÖØ-ÞА-Я]"),
+        "starts_digit": s.str.match(r"\d"),
+        "starts_bullet": s.str.contains(_BULLET),
+        "upper_share": upper / letters,
+        "digit_share": s.str.count(r"\d").to_numpy(dtype=float) / safe,
+        "punct_share": s.str.count(r"[^\w\s]").to_numpy(dtype=float) / safe,
+        "lower_word_share": s.str.count(r"(?:^|\s)[a-zà-ÿа-я]").to_numpy(dtype=float) / safe_words,
+        "title_word_share": s.str.count(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-Я]").to_numpy(dtype=float) / safe_words,
+        "mean_word_len": np.log1p(chars / safe_words),
+        "comma_rate": s.str.count(r"[,;，、]").to_numpy(dtype=float) / safe_words,
+        "sentences": np.log1p(s.str.count(r"[.!?。！？](?:\s|$)").to_numpy(dtype=float)),
+        "has_currency": s.str.contains(_CURRENCY),
+        "has_price": s.str.contains(_PRICE),
+        "has_percent": s.str.contains("%"),
+        "has_pipe": s.str.contains(r"\s[|·•]\s|\s[-–—]\s.*[A-Z]"),
+        "has_copyright": s.str.contains(r"©|\(c\)|copyright", case=False),
+        "has_url_or_mail": s.str.contains(r"https?://|www\.|\S@\S|\.com\b", case=False),
+        "all_caps": (upper / letters > 0.8) & (letters > 3),
+        "has_question": s.str.contains(r"\?"),
+    }
+    columns["is_prose"] = (chars >= PROSE_MIN_CHARS) & np.asarray(columns["ends_sentence"])
+    return np.column_stack([np.asarray(columns[name], dtype=float) for name in _SHAPE_NAMES])
+
+
+def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
+    """Where each block sits in its page: position, duplicates, title overlap, prose around it."""
+    order, rank, size = page_order(X)
+    texts = X["text"].astype(str).to_numpy()
+    page_ids = X["page_id"].to_numpy()
+    dup = pd.Series(list(zip(page_ids, texts))).map(
+        pd.Series(list(zip(page_ids, texts))).value_counts()).to_numpy(dtype=float)
+    first_text = {page_ids[i]: texts[i] for i in order[rank[order] == 0]}
+    in_title = np.array([len(t) > 15 and t != first_text[p] and t in first_text[p]
+                         for t, p in zip(texts, page_ids)], dtype=float)
+    prose_chars = is_prose * X["text"].str.len().to_numpy(dtype=float)
+    mass = np.empty(len(order))
+    distance = np.empty(len(order))
+    sorted_prose = prose_chars[order]
+    start = 0
+    while start < len(order):
+        end = start + size[order[start]]
+        page = sorted_prose[start:end]
+        cumulative = np.cumsum(page)
+        total = cumulative[-1] if cumulative[-1] > 0 else 1.0
+        mass[order[start:end]] = (cumulative - page / 2) / total
+        distance[order[start:end]] = _distance_to_prose(page > 0)
+        start = end
+    return np.column_stack([
+        rank / np.maximum(size - 1, 1), np.log1p(rank), np.log1p(size), np.log(dup),
+        in_title, mass, np.log1p(distance),
+    ])
+
+
+def _distance_to_prose(flags: np.ndarray) -> np.ndarray:
+    """Number of blocks to the nearest prose block (the page length when there is none)."""
+    n = len(flags)
+    idx = np.flatnonzero(flags)
+    if not len(idx):
+        return np.full(n, float(n))
+    positions = np.arange(n)
+    right = np.searchsorted(idx, positions)
+    after = np.abs(idx[np.minimum(right, len(idx) - 1)] - positions)
+    before = np.abs(positions - idx[np.maximum(right - 1, 0)])
+    return np.minimum(after, before).astype(float)
+
+
+class LayoutFeatures(TransformerMixin, BaseEstimator):
+    """Dense features: the block's shape and page position, its neighbours' shape, standardised."""
+
+    def __init__(self, *, offsets: tuple[int, ...] = NEIGHBOUR_OFFSETS,
+                 windows: tuple[int, ...] = WINDOWS):
+        self.offsets = offsets
+        self.windows = windows
+
+    def _raw(self, X: pd.DataFrame) -> np.ndarray:
+        shape = shape_matrix(X["text"])
+        page = page_matrix(X, shape[:, _SHAPE_NAMES.index("is_prose")])
+        own = np.hstack([shape, page])
+        return np.hstack([own, neighbour_values(own, X, self.offsets, self.windows)])
+
+    def fit(self, X: pd.DataFrame, y=None) -> "LayoutFeatures":
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: pd.DataFrame, y=None) -> np.ndarray:
+        raw = self._raw(X)
+        self.mean_ = raw.mean(axis=0)
+        self.scale_ = raw.std(axis=0)
+        self.scale_[self.scale_ == 0] = 1.0
+        return (raw - self.mean_) / self.scale_
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        check_is_fitted(self, "mean_")
+        return (self._raw(X) - self.mean_) / self.scale_
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        own = list(_SHAPE_NAMES + _PAGE_NAMES)
+        return np.array(own + neighbour_names(own, self.offsets, self.windows), dtype=object)
+
+
+def neighbour_adjacency(X: pd.DataFrame, context: int) -> sp.csr_matrix:
+    """Sparse n-by-n matrix with a 1 where block j is within ``context`` blocks of block i
+    in the same page (i != j): multiplying it with per-block features sums the neighbours'."""
+    order, rank, size = page_order(X)
+    where = np.empty(len(order), dtype=np.int64)
+    where[order] = np.arange(len(order))
+    rows, cols = [], []
+    for k in (*range(-context, 0), *range(1, context + 1)):
+        valid = (rank + k >= 0) & (rank + k < size)
+        source = np.flatnonzero(valid)
+        rows.append(source)
+        cols.append(order[where[source] + k])
+    rows_, cols_ = np.concatenate(rows), np.concatenate(cols)
+    n = len(order)
+    return sp.csr_matrix((np.ones(len(rows_), dtype=np.float32), (rows_, cols_)), shape=(n, n))
+
+
+class TextFeatures(TransformerMixin, BaseEstimator):
+    """Sparse TF-IDF of the block's words and characters, and the summed words around it."""
+
+    def __init__(self, *, max_word_features: int = 50_000, max_char_features: int = 100_000,
+                 context: int = 2):
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.context = context
+
+    def fit(self, X: pd.DataFrame, y=None) -> "TextFeatures":
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: pd.DataFrame, y=None) -> sp.csr_matrix:
+        texts = X["text"].astype(str)
+        self.word_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                                     max_features=self.max_word_features, dtype=np.float32)
+        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3,
+                                     sublinear_tf=True, max_features=self.max_char_features,
+                                     dtype=np.float32)
+        return self._combine(X, self.word_.fit_transform(texts), self.char_.fit_transform(texts))
+
+    def transform(self, X: pd.DataFrame) -> sp.csr_matrix:
+        check_is_fitted(self, "word_")
+        texts = X["text"].astype(str)
+        return self._combine(X, self.word_.transform(texts), self.char_.transform(texts))
+
+    def _combine(self, X: pd.DataFrame, words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
+        around = normalize(neighbour_adjacency(X, self.context) @ words)
+        return sp.hstack([words, chars, around], format="csr")
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "word_")
+        words = list(self.word_.get_feature_names_out())
+        names = [f"word:{n}" for n in words]
+        names += [f"char:{n}" for n in self.char_.get_feature_names_out()]
+        names += [f"around:{n}" for n in words]
+        return np.array(names, dtype=object)

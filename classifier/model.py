@@ -1,0 +1,123 @@
+"""The estimator: a two-stage, page-aware block classifier with scikit-learn's interface.
+
+Stage one is a linear SVM over each block's text (word and character n-grams) and the words
+around it. Stage two is a gradient boosted model over the layout features of the block and
+its neighbours (shape, position, prose around it) and the stage-one scores of the block and
+its neighbours (out-of-publisher scores while training, so it learns how far to trust them on
+sites it has never seen). Its probabilities are calibrated with a sigmoid on held-out
+publishers.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from .errors import DatasetError
+from .features import LayoutFeatures, TextFeatures, neighbour_names, neighbour_values
+
+BLOCK_COLUMNS = ("page_id", "position", "text")
+
+
+def check_block_frame(X: pd.DataFrame, *, need_label: bool = False) -> pd.DataFrame:
+    """Check that ``X`` is a block DataFrame the model can read; raise DatasetError if not."""
+    if not isinstance(X, pd.DataFrame):
+        raise DatasetError(f"expected a pandas DataFrame of blocks, got {type(X).__name__}")
+    needed = BLOCK_COLUMNS + (("label",) if need_label else ())
+    missing = [c for c in needed if c not in X.columns]
+    if missing:
+        raise DatasetError(f"block DataFrame is missing column(s) {missing}")
+    if len(X) == 0:
+        raise DatasetError("block DataFrame has no rows")
+    return X
+
+
+def split_groups(X: pd.DataFrame) -> np.ndarray:
+    """The unit that cross-validation holds out: the publisher when known, else the page."""
+    column = "publisher" if "publisher" in X.columns else "page_id"
+    return X[column].astype(str).to_numpy()
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Label the blocks of pages as body, boilerplate, paywall, disclaimer (or any label set).
+
+    ``fit(X)`` takes a block DataFrame with ``page_id``, ``position``, ``text`` and ``label``
+    (and ``publisher``, used to hold out whole publishers for the out-of-fold stage-one
+    predictions); ``predict``/``predict_proba`` take the same frame without labels.
+    """
+
+    def __init__(self, *, C: float = 0.1, n_folds: int = 3, calibration_folds: int = 2,
+                 max_iter: int = 100, learning_rate: float = 0.15, n_jobs: int | None = None,
+                 random_state: int | None = 0):
+        self.C = C
+        self.n_folds = n_folds
+        self.calibration_folds = calibration_folds
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _first_stage(self) -> LinearSVC:
+        return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+
+    def _second_stage(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(max_iter=self.max_iter,
+                                              learning_rate=self.learning_rate,
+                                              max_leaf_nodes=31, l2_regularization=1.0,
+                                              random_state=self.random_state)
+
+    def _stage_two_inputs(self, X: pd.DataFrame, scores: np.ndarray,
+                          layout: np.ndarray | None = None) -> np.ndarray:
+        scores = scores.reshape(len(X), -1)
+        layout = self.layout_.transform(X) if layout is None else layout
+        return np.hstack([layout, scores, neighbour_values(scores, X)])
+
+    def fit(self, X: pd.DataFrame, y=None) -> "BlockClassifier":
+        X = check_block_frame(X, need_label=y is None)
+        y = np.asarray(X["label"] if y is None else y).astype(str)
+        groups = split_groups(X)
+        n_groups = len(np.unique(groups))
+        if n_groups < max(self.n_folds, self.calibration_folds):
+            raise DatasetError(f"training needs at least {max(self.n_folds, self.calibration_folds)}"
+                               f" publishers (or pages) to hold out, got {n_groups}")
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise DatasetError(f"training needs at least two labels, got {list(self.classes_)}")
+        self.text_ = TextFeatures()
+        text = self.text_.fit_transform(X)
+        self.layout_ = LayoutFeatures()
+        layout = self.layout_.fit_transform(X)
+        out_of_fold = cross_val_predict(self._first_stage(), text, y, groups=groups,
+                                        cv=GroupKFold(self.n_folds), method="decision_function",
+                                        n_jobs=self.n_jobs)
+        self.first_stage_ = self._first_stage().fit(text, y)
+        second = self._stage_two_inputs(X, out_of_fold, layout)
+        splits = list(GroupKFold(self.calibration_folds).split(second, y, groups))
+        self.second_stage_ = CalibratedClassifierCV(self._second_stage(), method="sigmoid",
+                                                    cv=splits, ensemble=False).fit(second, y)
+        self.n_features_in_ = len(BLOCK_COLUMNS)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of each label (columns in ``classes_`` order) for each block."""
+        check_is_fitted(self, "second_stage_")
+        X = check_block_frame(X)
+        scores = self.first_stage_.decision_function(self.text_.transform(X))
+        return self.second_stage_.predict_proba(self._stage_two_inputs(X, scores))
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The most probable label of each block."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the stage-two inputs: layout features, own and neighbours' stage-one scores."""
+        check_is_fitted(self, "second_stage_")
+        scores = [f"score_{c}" for c in self.classes_] if len(self.classes_) > 2 else ["score"]
+        layout = list(self.layout_.get_feature_names_out())
+        return np.array(layout + scores + neighbour_names(scores), dtype=object)

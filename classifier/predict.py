@@ -1,0 +1,68 @@
+"""Scoring blocks and pages: labels, calibrated probabilities, clean text and the page verdict.
+
+The top-level function reads as the algorithm: split the page into blocks, score every block
+with the page-aware model, keep the body, and summarise how likely the page is paywalled.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .blocks import check_blocks, split_blocks
+from .errors import InputError
+from .labels import BODY, PAYWALL
+from .persist import load_model
+from .model import BlockClassifier
+
+PAYWALL_TOP_K = 3
+"""The page verdict is the mean of the ``PAYWALL_TOP_K`` highest paywall probabilities."""
+
+
+def _resolve(model: BlockClassifier | None) -> BlockClassifier:
+    return load_model() if model is None else model
+
+
+def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> pd.DataFrame:
+    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``."""
+    model = _resolve(model)
+    out = blocks.copy()
+    if len(out) == 0:
+        out["label"] = pd.Series(dtype=str)
+        for label in model.classes_:
+            out[f"proba_{label}"] = pd.Series(dtype=float)
+        return out
+    proba = model.predict_proba(out)
+    out["label"] = model.classes_[np.argmax(proba, axis=1)]
+    for i, label in enumerate(model.classes_):
+        out[f"proba_{label}"] = proba[:, i]
+    return out
+
+
+def score_blocks(blocks: list[str], model: BlockClassifier | None = None) -> pd.DataFrame:
+    """Score the blocks of ONE page, in order: columns ``text``, ``label``, ``proba_<label>``."""
+    blocks = check_blocks(blocks)
+    frame = pd.DataFrame({"page_id": 0, "position": np.arange(len(blocks)),
+                          "text": pd.Series(blocks, dtype=object)})
+    return score_frame(frame, model).drop(columns=["page_id", "position"])
+
+
+def label_blocks(blocks: list[str], model: BlockClassifier | None = None) -> list[str]:
+    """One label per block of ONE page, in order."""
+    return score_blocks(blocks, model)["label"].tolist()
+
+
+def paywall_score(scored: pd.DataFrame) -> float:
+    """How sure we are that a scored page shows a paywall (0 when the model has no such label)."""
+    column = f"proba_{PAYWALL}"
+    if column not in scored or len(scored) == 0:
+        return 0.0
+    return float(np.sort(scored[column].to_numpy())[-PAYWALL_TOP_K:].mean())
+
+
+def clean_text(page_text: str | bytes, model: BlockClassifier | None = None) -> str:
+    """The page's body blocks, one per line, in page order."""
+    blocks = split_blocks(page_text)
+    if not blocks:
+        raise InputError("page is empty: no non-blank line to score")
+    scored = score_blocks(blocks, model)
+    return "\n".join(scored.loc[scored["label"] == BODY, "text"])

@@ -1,0 +1,89 @@
+"""Training and publisher-held-out cross-validation reports."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+from tqdm.auto import tqdm
+
+from .dataset import validate_blocks
+from .errors import DatasetError
+from .model import BlockClassifier
+from .persist import data_hash, save_model
+
+logger = logging.getLogger(__name__)
+
+CV_FOLDS = 5
+"""Default number of publisher-held-out folds in evaluation."""
+
+
+def train_model(df: pd.DataFrame, *, random_state: int | None = 0, **params) -> BlockClassifier:
+    """Fit a :class:`BlockClassifier` on a labelled block table."""
+    return BlockClassifier(random_state=random_state, **params).fit(df)
+
+
+def train_and_save(df: pd.DataFrame, path, *, random_state: int | None = 0,
+                   n_jobs: int | None = None) -> BlockClassifier:
+    """Fit on ``df`` and save the model with the training data's hash and size."""
+    model = train_model(df, random_state=random_state, n_jobs=n_jobs)
+    save_model(model, path, metadata={
+        "data_hash": data_hash(df), "n_blocks": int(len(df)),
+        "n_pages": int(df["page_id"].nunique()), "n_publishers": int(df["publisher"].nunique())})
+    return model
+
+
+def label_scores(y_true, y_pred, labels) -> dict:
+    """Per-label precision/recall/F1/support, macro F1 and the confusion matrix."""
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per_label = {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                       "support": int(s[i])} for i, lab in enumerate(labels)}
+    present = [lab for lab in labels if per_label[lab]["support"] > 0]
+    return {"per_label": per_label,
+            "macro_f1": float(np.mean([per_label[lab]["f1"] for lab in present])),
+            "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))),
+            "confusion": {"labels": list(labels),
+                          "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()}}
+
+
+def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
+                            random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
+    """Predict every block with a model that never saw its publisher (GroupKFold by publisher)."""
+    df = validate_blocks(df, labels=df["label"].unique())
+    publishers = df["publisher"].to_numpy()
+    if len(np.unique(publishers)) < n_splits:
+        raise DatasetError(f"cross-validation needs at least {n_splits} publishers, "
+                           f"got {len(np.unique(publishers))}")
+    labels = np.unique(df["label"])
+    proba = np.zeros((len(df), len(labels)))
+    folds = list(GroupKFold(n_splits).split(df, groups=publishers))
+    for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
+                                    disable=not progress):
+        model = train_model(df.iloc[train_idx], random_state=random_state)
+        fold_proba = model.predict_proba(df.iloc[test_idx])
+        for i, label in enumerate(model.classes_):
+            proba[test_idx, np.searchsorted(labels, label)] = fold_proba[:, i]
+    out = df.copy()
+    out["predicted"] = labels[np.argmax(proba, axis=1)]
+    for i, label in enumerate(labels):
+        out[f"proba_{label}"] = proba[:, i]
+    return out
+
+
+def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: int | None = 0,
+                   progress: bool = True) -> dict:
+    """Publisher-held-out scores overall, per language and per publisher."""
+    oof = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
+                                  progress=progress)
+    labels = sorted(oof["label"].unique())
+    report = {"n_splits": n_splits, "n_blocks": int(len(oof)),
+              "n_pages": int(oof["page_id"].nunique()),
+              "n_publishers": int(oof["publisher"].nunique()), "data_hash": data_hash(oof),
+              **label_scores(oof["label"], oof["predicted"], labels)}
+    report["per_language"] = {lang: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
+                              for lang, g in oof.groupby("lang")}
+    report["per_publisher"] = {pub: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
+                               for pub, g in oof.groupby("publisher")}
+    return report
