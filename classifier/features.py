@@ -57,25 +57,34 @@ def neighbour_values(values: np.ndarray, X: pd.DataFrame,
                      windows: tuple[int, ...] = WINDOWS,
                      fill: float = 0.0) -> np.ndarray:
     """For each block, the rows of ``values`` of its neighbours at ``offsets`` (``fill`` off
-    the page's ends) and their means over centred windows, side by side."""
+    the page's ends) and their means over centred windows, side by side.
+
+    Sums run over each page alone in a fixed order, so a block's features do not depend on
+    which other pages are scored with it, nor on the order of the rows, to the last bit."""
     order, rank, size = page_order(X)
+    rank_sorted, size_sorted = rank[order], size[order]
     sorted_values = values[order]
     n = len(order)
-    position_in_sorted = np.empty(n, dtype=np.int64)
-    position_in_sorted[order] = np.arange(n)
-    parts = []
-    for k in offsets:
-        valid = (rank + k >= 0) & (rank + k < size)
-        target = np.clip(position_in_sorted + k, 0, max(n - 1, 0))
-        parts.append(np.where(valid[:, None], sorted_values[target], fill))
-    if windows:
-        cumsum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(sorted_values, axis=0)])
-        page_start = position_in_sorted - rank
-        for w in windows:
-            lo = np.maximum(position_in_sorted - w, page_start)
-            hi = np.minimum(position_in_sorted + w + 1, page_start + size)
-            parts.append((cumsum[hi] - cumsum[lo]) / (hi - lo)[:, None])
-    return np.hstack(parts) if parts else np.empty((n, 0))
+
+    def shifted(k: int, off_page: float) -> tuple[np.ndarray, np.ndarray]:
+        valid = (rank_sorted + k >= 0) & (rank_sorted + k < size_sorted)
+        target = np.clip(np.arange(n) + k, 0, max(n - 1, 0))
+        return np.where(valid[:, None], sorted_values[target], off_page), valid
+
+    parts = [shifted(k, fill)[0] for k in offsets]
+    total, count = sorted_values.astype(float), np.ones(n)
+    reach = 0
+    for w in sorted(windows):
+        for k in range(reach + 1, w + 1):
+            for signed in (-k, k):
+                part, valid = shifted(signed, 0.0)
+                total = total + part
+                count = count + valid
+        reach = w
+        parts.append(total / count[:, None])
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    return np.hstack(parts)[inverse] if parts else np.empty((n, 0))
 
 
 def neighbour_names(names: tuple[str, ...] | list[str],
@@ -83,7 +92,7 @@ def neighbour_names(names: tuple[str, ...] | list[str],
                     windows: tuple[int, ...] = WINDOWS) -> list[str]:
     """Feature names matching :func:`neighbour_values`."""
     out = [f"{name}@{k:+d}" for k in offsets for name in names]
-    return out + [f"{name}@mean{w}" for w in windows for name in names]
+    return out + [f"{name}@mean{w}" for w in sorted(windows) for name in names]
 
 
 def shape_matrix(texts: pd.Series) -> np.ndarray:
@@ -169,8 +178,7 @@ def _distance_to_prose(flags: np.ndarray) -> np.ndarray:
 class LayoutFeatures(TransformerMixin, BaseEstimator):
     """Dense features: the block's shape and page position, its neighbours' shape, standardised."""
 
-    def __init__(self, *, offsets: tuple[int, ...] = NEIGHBOUR_OFFSETS,
-                 windows: tuple[int, ...] = WINDOWS):
+    def __init__(self, *, offsets: tuple[int, ...] = (-1, 1), windows: tuple[int, ...] = WINDOWS):
         self.offsets = offsets
         self.windows = windows
 
@@ -200,21 +208,23 @@ class LayoutFeatures(TransformerMixin, BaseEstimator):
         return np.array(own + neighbour_names(own, self.offsets, self.windows), dtype=object)
 
 
-def neighbour_adjacency(X: pd.DataFrame, context: int) -> sp.csr_matrix:
-    """Sparse n-by-n matrix with a 1 where block j is within ``context`` blocks of block i
-    in the same page (i != j): multiplying it with per-block features sums the neighbours'."""
+def neighbour_sum(matrix: sp.csr_matrix, X: pd.DataFrame, context: int) -> sp.csr_matrix:
+    """For each block, the sum of the rows of ``matrix`` of the blocks within ``context``
+    positions of it in its page (itself left out). The sum runs in page order, so the result
+    does not depend on the order of the rows of ``X``, to the last bit."""
     order, rank, size = page_order(X)
-    where = np.empty(len(order), dtype=np.int64)
-    where[order] = np.arange(len(order))
+    rank_sorted, size_sorted = rank[order], size[order]
     rows, cols = [], []
     for k in (*range(-context, 0), *range(1, context + 1)):
-        valid = (rank + k >= 0) & (rank + k < size)
-        source = np.flatnonzero(valid)
+        source = np.flatnonzero((rank_sorted + k >= 0) & (rank_sorted + k < size_sorted))
         rows.append(source)
-        cols.append(order[where[source] + k])
+        cols.append(source + k)
     rows_, cols_ = np.concatenate(rows), np.concatenate(cols)
     n = len(order)
-    return sp.csr_matrix((np.ones(len(rows_), dtype=np.float32), (rows_, cols_)), shape=(n, n))
+    band = sp.csr_matrix((np.ones(len(rows_), dtype=matrix.dtype), (rows_, cols_)), shape=(n, n))
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
+    return (band @ matrix[order])[inverse]
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):
@@ -245,7 +255,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return self._combine(X, self.word_.transform(texts), self.char_.transform(texts))
 
     def _combine(self, X: pd.DataFrame, words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
-        around = normalize(neighbour_adjacency(X, self.context) @ words)
+        around = normalize(neighbour_sum(words, X, self.context))
         return sp.hstack([words, chars, around], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -53,7 +53,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, C: float = 0.1, n_folds: int = 3, calibration_folds: int = 2,
-                 max_iter: int = 100, learning_rate: float = 0.15, n_jobs: int | None = None,
+                 max_iter: int = 60, learning_rate: float = 0.25, n_jobs: int | None = None,
                  random_state: int | None = 0):
         self.C = C
         self.n_folds = n_folds

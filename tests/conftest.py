@@ -1,0 +1,42 @@
+"""Shared fixtures: the project's dataset, a small model trained on part of it, example pages."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from classifier import BlockClassifier, load_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "blocks.csv"
+EXAMPLE_PAGE = ROOT / "examples" / "paywalled-article.txt"
+REALPAGES = ROOT.parent / "shared" / "realpages"
+
+
+@pytest.fixture(scope="session")
+def dataset() -> pd.DataFrame:
+    return load_dataset(DATA)
+
+
+@pytest.fixture(scope="session")
+def small_dataset(dataset: pd.DataFrame) -> pd.DataFrame:
+    """Twelve publishers (every fifth by name plus a few), enough to fit a model in seconds."""
+    publishers = sorted(dataset["publisher"].unique())[::7]
+    return dataset[dataset["publisher"].isin(publishers)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def small_model(small_dataset: pd.DataFrame) -> BlockClassifier:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return BlockClassifier(random_state=0).fit(small_dataset)
+
+
+def make_page(lines: list[tuple[str, str]], page_id: str = "p1",
+              publisher: str = "test-pub") -> pd.DataFrame:
+    """A labelled block table of one page from (label, text) pairs."""
+    return pd.DataFrame({"publisher": publisher, "page_id": page_id,
+                         "position": range(len(lines)), "label": [lab for lab, _ in lines],
+                         "text": [text for _, text in lines], "lang": "en"})

@@ -1,0 +1,78 @@
+import json
+
+import pytest
+
+from classifier.cli import main
+from classifier.dataset import write_dataset
+from conftest import EXAMPLE_PAGE
+
+
+def test_label_prints_every_block_with_label_and_probability(capsys):
+    assert main(["label", str(EXAMPLE_PAGE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"# {EXAMPLE_PAGE}\tpaywall_score=")
+    blocks = [line for line in EXAMPLE_PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert [row[2] for row in rows] == blocks
+    assert all(row[0] in {"body", "boilerplate", "paywall", "disclaimer"} for row in rows)
+    assert all(0.0 <= float(row[1]) <= 1.0 for row in rows)
+
+
+def test_label_jsonl_from_stdin(capsys, monkeypatch):
+    class FakeStdin:
+        buffer = type("B", (), {"read": staticmethod(lambda: EXAMPLE_PAGE.read_bytes())})()
+    monkeypatch.setattr("sys.stdin", FakeStdin())
+    assert main(["label", "-", "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[0]["page"] == "-" and records[0]["position"] == 0
+    assert abs(sum(v for k, v in records[0].items() if k.startswith("proba_")) - 1) < 1e-3
+
+
+def test_clean_prints_only_body(capsys):
+    assert main(["clean", str(EXAMPLE_PAGE)]) == 0
+    out = capsys.readouterr().out
+    assert "Diplomats from the two neighbouring republics" in out
+    assert "Subscribe" not in out and "₹" not in out and "Skip to main content" not in out
+
+
+def test_train_then_evaluate_with_that_model(tmp_path, small_dataset, capsys):
+    data = tmp_path / "small.parquet"
+    write_dataset(small_dataset, data)
+    model = tmp_path / "model.joblib"
+    assert main(["-q", "train", "--data", str(data), "-o", str(model)]) == 0
+    assert model.is_file()
+    report_path = tmp_path / "report.json"
+    assert main(["-q", "evaluate", "--data", str(data), "--model", str(model),
+                 "--json", str(report_path)]) == 0
+    out = capsys.readouterr().out
+    assert "macro F1" in out and "confusion" in out
+    report = json.loads(report_path.read_text())
+    assert report["macro_f1"] > 0.9   # scored on its own training data
+    assert set(report["per_language"]) == set(small_dataset["lang"])
+
+
+def test_build_data_compiles_sources(tmp_path, capsys):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "x.txt").write_text("publisher: x\nlang: en\nkind: blog\n=== page p\nB Hello.\nO Menu\n")
+    out = tmp_path / "blocks.csv"
+    assert main(["build-data", str(sources), "-o", str(out)]) == 0
+    assert "2 blocks, 1 pages, 1 publishers" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("make_args, message", [
+    (lambda p: ["clean", str(p / "missing.txt")], "missing.txt: cannot read"),
+    (lambda p: ["label", str(p / "empty.txt")], "empty.txt: page is empty"),
+    (lambda p: ["label", str(p / "latin1.txt")], "latin1.txt: not valid UTF-8"),
+    (lambda p: ["label", str(EXAMPLE_PAGE), "--model", str(p / "empty.txt")], "cannot be loaded"),
+    (lambda p: ["train", "--data", str(p / "bad.csv"), "-o", str(p / "m.joblib")], "missing column"),
+    (lambda p: ["evaluate", "--data", str(p / "missing.csv")], "no such file"),
+], ids=["missing-page", "empty-page", "bad-encoding", "not-a-model", "missing-column", "no-data"])
+def test_errors_are_one_line_with_exit_code_1(tmp_path, capsys, make_args, message):
+    (tmp_path / "empty.txt").write_text("\n  \n")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
+    (tmp_path / "bad.csv").write_text("page_id,text\np,hello\n")
+    assert main(make_args(tmp_path)) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("paywall-classifier: ") and message in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1

@@ -1,0 +1,61 @@
+"""Integrity of the project's own dataset, and its independence from the real evaluation pages."""
+import gzip
+import json
+import re
+
+import pytest
+
+from classifier import DEFAULT_LABELS
+from conftest import REALPAGES
+
+MIN_PUBLISHERS = 80
+MIN_PAGES = 800
+MIN_LANGUAGES = 6
+MIN_NON_ENGLISH_PAGES = 150
+
+
+def test_schema_and_labels(dataset):
+    assert {"publisher", "page_id", "position", "text", "label", "lang"} <= set(dataset.columns)
+    assert set(dataset["label"]) == set(DEFAULT_LABELS)
+    assert (dataset["text"].str.strip() != "").all()
+    assert not dataset.duplicated(["page_id", "position"]).any()
+
+
+def test_every_page_has_body_and_contiguous_positions(dataset):
+    by_page = dataset.groupby("page_id")
+    assert by_page["label"].apply(lambda s: (s == "body").any()).all()
+    assert by_page["position"].apply(lambda s: list(s) == list(range(len(s)))).all()
+
+
+def test_sizes(dataset):
+    pages = dataset.drop_duplicates("page_id")
+    assert dataset["publisher"].nunique() >= MIN_PUBLISHERS
+    assert len(pages) >= MIN_PAGES
+    assert pages["lang"].nunique() >= MIN_LANGUAGES
+    assert (pages["lang"] != "en").sum() >= MIN_NON_ENGLISH_PAGES
+
+
+def test_realistic_proportions(dataset):
+    """Like real scraped news pages: long pages, mostly furniture, short boilerplate lines."""
+    blocks_per_page = dataset.groupby("page_id").size()
+    assert 80 <= blocks_per_page.median() <= 250
+    assert 0.05 <= (dataset["label"] == "body").mean() <= 0.30
+    lengths = dataset["text"].str.len().groupby(dataset["label"]).median()
+    assert lengths["body"] >= 80 and lengths["boilerplate"] <= 30
+
+
+def _eight_word_runs(text: str) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.lower())
+    return {tuple(tokens[i:i + 8]) for i in range(len(tokens) - 7)}
+
+
+@pytest.mark.skipif(not (REALPAGES / "dev.jsonl.gz").exists(), reason="shared/realpages absent")
+def test_no_eight_word_run_is_shared_with_the_real_pages(dataset):
+    real: set[tuple[str, ...]] = set()
+    with gzip.open(REALPAGES / "dev.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            page = json.loads(line)
+            for text in [b["text"] for b in page["blocks"]] + [page["gold_body"]]:
+                real |= _eight_word_runs(text)
+    shared = [t for t in dataset["text"].unique() if _eight_word_runs(t) & real]
+    assert shared == []

@@ -1,0 +1,60 @@
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from classifier.features import (LayoutFeatures, TextFeatures, neighbour_sum,
+                                 neighbour_values, page_order, shape_matrix)
+
+FRAME = pd.DataFrame({
+    "page_id": ["b", "a", "a", "b", "a"],
+    "position": [1, 2, 0, 0, 1],
+    "text": ["Second of b.", "Third of a, a longer line that reads like a sentence.",
+             "First of a", "First of b", "$4.99 per month"],
+})
+
+
+def test_page_order_ranks_rows_within_their_page():
+    order, rank, size = page_order(FRAME)
+    assert rank.tolist() == [1, 2, 0, 0, 1]
+    assert size.tolist() == [2, 3, 3, 2, 3]
+    # pages in order of first appearance, blocks by position within each page
+    assert FRAME["text"].iloc[order].tolist() == ["First of b", "Second of b.", "First of a",
+                                                  "$4.99 per month", FRAME["text"][1]]
+
+
+def test_neighbour_values_stay_inside_the_page():
+    values = FRAME["position"].to_numpy(dtype=float)[:, None] + 10 * (FRAME["page_id"] == "b").to_numpy()[:, None]
+    out = neighbour_values(values, FRAME, offsets=(-1, 1), windows=(1,), fill=-1)
+    # row 4 is page a, position 1: previous is position 0, next is position 2
+    assert out[4].tolist() == [0.0, 2.0, 1.0]
+    # row 3 is page b, position 0: no previous, next is b/1 (value 11)
+    assert out[3].tolist() == [-1.0, 11.0, 10.5]
+
+
+def test_neighbour_sum_adds_blocks_within_context_only():
+    identity = sp.identity(len(FRAME), format="csr")
+    sums = neighbour_sum(identity, FRAME, context=1).toarray()
+    assert sums[4].tolist() == [0, 1, 1, 0, 0]   # a/1 sees a/0 and a/2
+    assert sums[3].tolist() == [1, 0, 0, 0, 0]   # b/0 sees b/1 only
+    assert np.all(np.diag(sums) == 0)
+
+
+def test_shape_features_see_prices_and_prose():
+    names = list(LayoutFeatures().fit(FRAME).get_feature_names_out())
+    shape = shape_matrix(FRAME["text"])
+    assert shape[4, names.index("has_price")] == 1 and shape[4, names.index("has_currency")] == 1
+    assert shape[2, names.index("has_price")] == 0
+    assert shape[1, names.index("ends_sentence")] == 1 and shape[2, names.index("ends_sentence")] == 0
+
+
+@pytest.mark.parametrize("transformer", [LayoutFeatures(), TextFeatures()], ids=["layout", "text"])
+def test_features_do_not_depend_on_row_order(transformer):
+    fitted = transformer.fit(FRAME)
+    shuffled = FRAME.sample(frac=1, random_state=3)
+    direct = fitted.transform(FRAME)
+    again = fitted.transform(shuffled)
+    direct = direct.toarray() if hasattr(direct, "toarray") else direct
+    again = again.toarray() if hasattr(again, "toarray") else again
+    np.testing.assert_allclose(direct[shuffled.index.to_numpy()], again, rtol=1e-6)
+    assert len(fitted.get_feature_names_out()) == direct.shape[1]

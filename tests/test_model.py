@@ -1,0 +1,65 @@
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+
+from classifier import BlockClassifier, DatasetError
+from conftest import make_page
+
+
+def test_predict_proba_is_a_distribution_over_classes(small_model, small_dataset):
+    page = small_dataset[small_dataset["page_id"] == small_dataset["page_id"].iloc[0]]
+    proba = small_model.predict_proba(page)
+    assert proba.shape == (len(page), len(small_model.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert set(small_model.predict(page)) <= set(small_model.classes_)
+
+
+def test_small_model_generalises_to_unseen_publishers(small_model, dataset, small_dataset):
+    unseen = dataset[~dataset["publisher"].isin(small_dataset["publisher"])]
+    unseen = unseen[unseen["publisher"].isin(sorted(unseen["publisher"].unique())[::6])]
+    predicted = small_model.predict(unseen)
+    assert f1_score(unseen["label"] == "body", predicted == "body") > 0.75
+
+
+def test_row_order_does_not_change_predictions(small_model, small_dataset):
+    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:3])]
+    shuffled = pages.sample(frac=1, random_state=0)
+    direct = small_model.predict_proba(pages)
+    again = small_model.predict_proba(shuffled)
+    np.testing.assert_allclose(direct[pages.index.get_indexer(shuffled.index)], again, rtol=1e-6)
+
+
+def test_same_random_state_gives_the_same_model(small_dataset):
+    subset = small_dataset[small_dataset["publisher"].isin(small_dataset["publisher"].unique()[:6])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = BlockClassifier(random_state=7).fit(subset).predict_proba(subset)
+        second = BlockClassifier(random_state=7).fit(subset).predict_proba(subset)
+    np.testing.assert_array_equal(first, second)
+
+
+def test_constructor_only_stores_parameters():
+    model = BlockClassifier(C=0.5, random_state=3)
+    assert model.get_params()["C"] == 0.5
+    assert clone(model).get_params() == model.get_params()
+    assert not [name for name in vars(model) if name.endswith("_")]
+
+
+def test_feature_names_match_stage_two_width(small_model, small_dataset):
+    names = small_model.get_feature_names_out()
+    assert len(names) == small_model.second_stage_.n_features_in_
+    assert "score_paywall" in names and "log_chars" in names
+
+
+@pytest.mark.parametrize("frame, message", [
+    (make_page([("body", "x")]).drop(columns="text"), "missing column"),
+    (make_page([("body", "Text one."), ("boilerplate", "Home")]), "at least 3 publishers"),
+    ("not a frame", "expected a pandas DataFrame"),
+], ids=["no-text", "too-few-publishers", "not-a-frame"])
+def test_fit_rejects_unusable_training_data(frame, message):
+    with pytest.raises(DatasetError, match=message):
+        BlockClassifier().fit(frame)

@@ -1,0 +1,67 @@
+import pytest
+
+from classifier import (InputError, clean_text, label_blocks, paywall_score, score_blocks,
+                        split_blocks)
+from conftest import EXAMPLE_PAGE
+
+ARTICLE_ONLY = [
+    "Harbour ferry fares to rise next month | Bayside Echo",
+    "News", "Local", "Sport",
+    "Harbour ferry fares to rise next month",
+    "By Staff Reporter",
+    "The harbour ferry company will raise single fares by forty cents from the first of next month, the operator said on Tuesday.",
+    "Commuters who buy a monthly pass will not be affected until the summer, when the pass is due for its own annual review.",
+    "The company blamed higher fuel costs and the cost of repairing the older of its two boats, which spent most of the winter in dry dock.",
+    "A council spokesperson said the city had asked the operator to keep the discount for pensioners and students, and that talks were continuing.",
+    "Contact us", "Privacy", "Terms",
+]
+
+
+@pytest.fixture(scope="module")
+def example_blocks() -> list[str]:
+    return split_blocks(EXAMPLE_PAGE.read_text(encoding="utf-8"))
+
+
+def test_score_blocks_has_text_label_and_a_probability_per_label(example_blocks):
+    scored = score_blocks(example_blocks)
+    assert scored["text"].tolist() == example_blocks
+    assert {"proba_body", "proba_boilerplate", "proba_paywall", "proba_disclaimer"} <= set(scored)
+    probabilities = scored.filter(like="proba_")
+    assert ((probabilities.sum(axis=1) - 1).abs() < 1e-6).all()
+    assert label_blocks(example_blocks) == scored["label"].tolist()
+
+
+def test_example_page_keeps_exactly_the_story(example_blocks):
+    """The page described at the top of the design: the eight story paragraphs and nothing else."""
+    labels = label_blocks(example_blocks)
+    story = [i for i, b in enumerate(example_blocks) if len(b) > 120 and "Courier" not in b]
+    assert len(story) == 8
+    assert [i for i, lab in enumerate(labels) if lab == "body"] == story
+    assert labels[story[-1] + 1] == "disclaimer"
+    pitch = example_blocks.index("You have reached your limit of {{free_count}} free articles this month.")
+    assert labels[pitch:pitch + 8] == ["paywall"] * 8   # notice, call, log-in, first plan card
+
+
+def test_clean_text_returns_only_body_lines_in_order(example_blocks):
+    cleaned = clean_text(EXAMPLE_PAGE.read_text(encoding="utf-8")).split("\n")
+    positions = [example_blocks.index(line) for line in cleaned]
+    assert positions == sorted(positions) and len(cleaned) >= 8
+    assert not any("₹" in line or "Subscribe" in line for line in cleaned)
+
+
+def test_paywall_score_separates_paywalled_from_free_pages(example_blocks):
+    assert paywall_score(score_blocks(example_blocks)) > 0.8
+    assert paywall_score(score_blocks(ARTICLE_ONLY)) < 0.3
+
+
+def test_article_without_furniture_keeps_its_paragraphs():
+    labels = label_blocks(ARTICLE_ONLY)
+    assert [lab for text, lab in zip(ARTICLE_ONLY, labels) if len(text) > 100] == ["body"] * 4
+    assert labels[1:4] == ["boilerplate"] * 3
+
+
+def test_empty_inputs():
+    assert label_blocks([]) == []
+    assert score_blocks([]).empty
+    with pytest.raises(InputError, match="page is empty"):
+        clean_text(" \n\n ")
