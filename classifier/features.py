@@ -17,6 +17,8 @@ NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 """Blocks before (negative) and after (positive) whose features each block also sees."""
 WINDOWS = (2, 5, 12)
 """Half-widths of the windows over which neighbour features are averaged."""
+SITE_MIN_PAGES = 3
+"""Fewest pages of one site, scored together, for the cross-page repetition feature to be used."""
 PROSE_MIN_CHARS = 80
 """A block this long that ends like a sentence counts as prose for the page-layout features."""
 
@@ -173,6 +175,25 @@ def _distance_to_prose(flags: np.ndarray) -> np.ndarray:
     after = np.abs(idx[np.minimum(right, len(idx) - 1)] - positions)
     before = np.abs(positions - idx[np.maximum(right - 1, 0)])
     return np.minimum(after, before).astype(float)
+
+
+def site_repetition(X: pd.DataFrame, site: pd.Series | None) -> np.ndarray:
+    """Share of the *other* pages of the block's site (scored in the same batch) that contain
+    the same text: menus, footers and pitches repeat across a site's pages, articles do not.
+    NaN where the site is unknown or has fewer than ``SITE_MIN_PAGES`` pages in the batch."""
+    out = np.full(len(X), np.nan)
+    if site is None:
+        return out
+    frame = pd.DataFrame({"site": site.to_numpy(), "page": X["page_id"].to_numpy(),
+                          "text": X["text"].astype(str).str.strip().str.lower().to_numpy()})
+    known = frame["site"].notna().to_numpy()
+    pages_per_site = frame[known].groupby("site")["page"].nunique()
+    pages_with_text = frame[known].drop_duplicates().groupby(["site", "text"])["page"].size()
+    keys = pd.MultiIndex.from_arrays([frame.loc[known, "site"], frame.loc[known, "text"]])
+    n_pages = frame.loc[known, "site"].map(pages_per_site).to_numpy(dtype=float)
+    share = (pages_with_text.reindex(keys).to_numpy(dtype=float) - 1) / np.maximum(n_pages - 1, 1)
+    out[known] = np.where(n_pages >= SITE_MIN_PAGES, share, np.nan)
+    return out
 
 
 class LayoutFeatures(TransformerMixin, BaseEstimator):

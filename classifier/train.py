@@ -26,7 +26,7 @@ def train_model(df: pd.DataFrame, *, random_state: int | None = 0, **params) -> 
 
 
 def train_and_save(df: pd.DataFrame, path, *, random_state: int | None = 0,
-                   n_jobs: int | None = None) -> BlockClassifier:
+                   n_jobs: int | None = -1) -> BlockClassifier:
     """Fit on ``df`` and save the model with the training data's hash and size."""
     model = train_model(df, random_state=random_state, n_jobs=n_jobs)
     save_model(model, path, metadata={
@@ -61,7 +61,7 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
     folds = list(GroupKFold(n_splits).split(df, groups=publishers))
     for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
                                     disable=not progress):
-        model = train_model(df.iloc[train_idx], random_state=random_state)
+        model = train_model(df.iloc[train_idx], random_state=random_state, n_jobs=-1)
         fold_proba = model.predict_proba(df.iloc[test_idx])
         for i, label in enumerate(model.classes_):
             proba[test_idx, np.searchsorted(labels, label)] = fold_proba[:, i]

@@ -4,7 +4,7 @@ import pytest
 import scipy.sparse as sp
 
 from classifier.features import (LayoutFeatures, TextFeatures, neighbour_sum,
-                                 neighbour_values, page_order, shape_matrix)
+                                 neighbour_values, page_order, shape_matrix, site_repetition)
 
 FRAME = pd.DataFrame({
     "page_id": ["b", "a", "a", "b", "a"],
@@ -58,3 +58,18 @@ def test_features_do_not_depend_on_row_order(transformer):
     again = again.toarray() if hasattr(again, "toarray") else again
     np.testing.assert_allclose(direct[shuffled.index.to_numpy()], again, rtol=1e-6)
     assert len(fitted.get_feature_names_out()) == direct.shape[1]
+
+
+def test_site_repetition_counts_other_pages_of_the_same_site():
+    frame = pd.DataFrame({
+        "page_id": ["p1", "p1", "p2", "p2", "p3", "p3", "q1"],
+        "position": [0, 1, 0, 1, 0, 1, 0],
+        "text": ["Home", "Story one.", "home ", "Story two.", "Home", "Story three.", "Home"],
+    })
+    site = pd.Series(["a", "a", "a", "a", "a", "a", "b"])
+    repetition = site_repetition(frame, site)
+    # "Home" is on both other pages of site a (case and spaces ignored); stories are on none
+    assert repetition[[0, 2, 4]].tolist() == [1.0, 1.0, 1.0]
+    assert repetition[[1, 3, 5]].tolist() == [0.0, 0.0, 0.0]
+    assert np.isnan(repetition[6])   # site b has one page: unknown, not "unique"
+    assert np.isnan(site_repetition(frame, None)).all()

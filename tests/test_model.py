@@ -63,3 +63,15 @@ def test_feature_names_match_stage_two_width(small_model, small_dataset):
 def test_fit_rejects_unusable_training_data(frame, message):
     with pytest.raises(DatasetError, match=message):
         BlockClassifier().fit(frame)
+
+
+def test_pages_of_one_site_scored_together_use_the_site_stage(small_model, small_dataset):
+    publisher = small_dataset["publisher"].iloc[0]
+    pages = small_dataset[small_dataset["publisher"] == publisher]
+    alone = small_model.predict_proba(pages.drop(columns="publisher"))
+    together = small_model.predict_proba(pages)
+    assert small_model.site_stage_ is not None
+    assert not np.allclose(alone, together)
+    np.testing.assert_allclose(together.sum(axis=1), 1.0, rtol=1e-6)
+    body = (pages["label"] == "body").to_numpy()
+    assert f1_score(body, together.argmax(axis=1) == list(small_model.classes_).index("body")) > 0.9

@@ -11,9 +11,9 @@ import pytest
 from classifier import label_blocks
 from conftest import REALPAGES
 
-SHINGLE_F1_FLOOR = 0.83
-BLOCK_F1_FLOOR = 0.74
-REMOVAL_FLOOR = 0.90
+SHINGLE_F1_FLOOR = 0.90
+BLOCK_F1_FLOOR = 0.82
+REMOVAL_FLOOR = 0.97
 
 pytestmark = pytest.mark.skipif(not (REALPAGES / "score.py").exists(),
                                 reason="shared/realpages absent")

@@ -44,4 +44,6 @@ def test_held_out_publisher_scores_stay_above_the_floor(report):
     assert measured["macro_f1"] >= floor["macro_f1"]
     for label, minimum in floor["f1"].items():
         assert measured["per_label"][label]["f1"] >= minimum, label
-    assert min(measured["per_language"].values()) >= floor["min_language_macro_f1"]
+    # languages with several publishers; the others have too few to hold one out fairly
+    for lang in floor["gated_languages"]:
+        assert measured["per_language"][lang] >= floor["min_language_macro_f1"], lang
