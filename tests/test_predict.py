@@ -42,6 +42,15 @@ def test_example_page_keeps_exactly_the_story(example_blocks):
     assert labels[pitch:pitch + 8] == ["paywall"] * 8   # notice, call, log-in, first plan card
 
 
+def test_example_page_every_pitch_and_notice_line_is_named(example_blocks):
+    """Everything after the story is the disclaimer, then one long paywall: metered notice with
+    an unfilled placeholder, plan cards one field per line, renewal terms and benefit list."""
+    labels = label_blocks(example_blocks)
+    disclaimer = next(i for i, b in enumerate(example_blocks) if b.startswith("No journalist"))
+    assert labels[disclaimer] == "disclaimer"
+    assert labels[disclaimer + 1:] == ["paywall"] * (len(example_blocks) - disclaimer - 1)
+
+
 def test_clean_text_returns_only_body_lines_in_order(example_blocks):
     cleaned = clean_text(EXAMPLE_PAGE.read_text(encoding="utf-8")).split("\n")
     positions = [example_blocks.index(line) for line in cleaned]
