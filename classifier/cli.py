@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import __version__
 from .blocks import decode_page, split_blocks
+from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import load_dataset, write_dataset
 from .errors import ClassifierError, InputError
 from .labels import BODY
@@ -63,6 +64,15 @@ def cmd_label(args) -> int:
 
 
 def cmd_clean(args) -> int:
+    if args.output:
+        summary = clean_corpus(args.pages, args.output, text_field=args.field,
+                               id_field=args.id_field, model_path=args.model,
+                               probabilities=args.probabilities, workers=args.workers,
+                               resume=args.resume, shard_size=args.shard_size,
+                               engine=args.engine, scheduler=args.scheduler,
+                               progress=not args.quiet)
+        print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
+        return 0
     for name, scored in _scored_pages(args):
         body = scored.loc[scored["label"] == BODY, "text"]
         if len(args.pages) > 1:
@@ -151,8 +161,26 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(p)
     p.set_defaults(func=cmd_label)
 
-    p = sub.add_parser("clean", help="print only the article body of each page")
-    p.add_argument("pages", nargs="+", metavar="PAGE", help="text file, one block per line; - for stdin")
+    p = sub.add_parser("clean", help="print the article body of each page, or clean a corpus (-o)")
+    p.add_argument("pages", nargs="+", metavar="PAGE|INPUT",
+                   help="text file, one block per line (- for stdin); with -o: corpus files "
+                        "(.jsonl, .jsonl.gz, .csv, .parquet), one page per record")
+    p.add_argument("-o", "--output", metavar="OUTPUT",
+                   help="corpus mode: write the records plus clean_text, labels and "
+                        "paywall_score here (format from the extension)")
+    p.add_argument("--field", default="text", help="corpus mode: the field holding the page")
+    p.add_argument("--id-field", help="corpus mode: a field named in error lines")
+    p.add_argument("--workers", type=int, default=1, help="corpus mode: processes")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="corpus mode: this machine, or a Dask cluster (pip install '.[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="corpus mode, dask engine: scheduler address (default: a LocalCluster)")
+    p.add_argument("--resume", action="store_true",
+                   help="corpus mode: continue a killed run, reusing its complete shards")
+    p.add_argument("--shard-size", type=int, default=SHARD_SIZE,
+                   help="corpus mode: records per shard, the unit of resuming")
+    p.add_argument("--probabilities", action="store_true",
+                   help="corpus mode: also write per-block probabilities")
     _model_option(p)
     p.set_defaults(func=cmd_clean)
 

@@ -1,0 +1,397 @@
+"""Streaming cleaning of large corpora: JSONL (optionally gzipped), CSV or Parquet in and out.
+
+Every input record gives exactly one output record or one line in ``OUTPUT.errors.jsonl``
+(record number, id, reason): nothing is dropped silently. Records are processed in shards of
+``SHARD_SIZE``; each finished shard is written to a temporary file and renamed into
+``OUTPUT.shards/`` atomically, so a run killed at any moment can be resumed (``resume=True``
+skips the complete shards) and gives the same output as an uninterrupted run.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm.auto import tqdm
+
+from .blocks import MAX_PAGE_CHARS, split_blocks
+from .errors import ClassifierError, InputError
+from .labels import BODY
+from .persist import load_model
+from .predict import paywall_score, score_frame
+
+SHARD_SIZE = 1000
+"""Records per shard: the unit of work for a worker and of resuming."""
+OUTPUT_COLUMNS = ("clean_text", "labels", "paywall_score")
+
+
+@dataclass
+class Summary:
+    """What a corpus run did, for the closing report."""
+
+    records: int = 0
+    pages: int = 0
+    blocks: int = 0
+    errors: int = 0
+    skipped_shards: int = 0
+    labels: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add(self, other: "Summary") -> None:
+        self.records += other.records
+        self.pages += other.pages
+        self.blocks += other.blocks
+        self.errors += other.errors
+        self.labels.update(other.labels)
+
+    def report(self) -> str:
+        rate = self.pages / self.seconds if self.seconds else 0.0
+        labels = ", ".join(f"{k} {v:,}" for k, v in sorted(self.labels.items()))
+        return (f"{self.records:,} records: {self.pages:,} pages cleaned, {self.errors:,} errors; "
+                f"{self.blocks:,} blocks ({labels}); {rate:.1f} pages/s"
+                + (f"; {self.skipped_shards} complete shards reused" if self.skipped_shards else ""))
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (".jsonl.gz", ".jsonl", ".ndjson", ".csv", ".parquet"):
+        if name.endswith(suffix):
+            return suffix
+    raise InputError(f"{path}: unsupported corpus file type; use .jsonl, .jsonl.gz, .csv or .parquet")
+
+
+def read_records(path: str | Path) -> Iterator[dict]:
+    """Yield the records of one corpus file in order; a malformed JSON line is yielded as an
+    ``{"__error__": reason}`` record so that it gets its own error line and keeps its number."""
+    path = Path(path)
+    kind = _suffix(path)
+    if kind == ".parquet":
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=SHARD_SIZE):
+            yield from batch.to_pylist()
+    elif kind == ".csv":
+        for chunk in pd.read_csv(path, chunksize=SHARD_SIZE, dtype=str, keep_default_na=False,
+                                 encoding="utf-8-sig"):
+            yield from chunk.to_dict("records")
+    else:
+        opener = gzip.open if kind.endswith(".gz") else open
+        with opener(path, "rb") as handle:
+            for line in handle:
+                yield _parse_json_line(line)
+
+
+def _parse_json_line(line: bytes) -> dict:
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        return {"__error__": f"invalid UTF-8 at byte {err.start}"}
+    except json.JSONDecodeError as err:
+        return {"__error__": f"invalid JSON ({err.msg})"}
+    if not isinstance(record, dict):
+        return {"__error__": "a JSON line must be an object"}
+    return record
+
+
+def _page_text(record: dict, text_field: str) -> str:
+    """The page text of a record, or InputError saying why it cannot be cleaned."""
+    if "__error__" in record:
+        raise InputError(record["__error__"])
+    if text_field not in record:
+        raise InputError(f"no field {text_field!r}")
+    text = record[text_field]
+    if not isinstance(text, str):
+        raise InputError(f"field {text_field!r} is {type(text).__name__}, not text")
+    if len(text) > MAX_PAGE_CHARS:
+        raise InputError(f"page has {len(text):,} characters, over the limit of {MAX_PAGE_CHARS:,}")
+    if not text.strip():
+        raise InputError("page is empty")
+    return text
+
+
+@dataclass(frozen=True)
+class Job:
+    """Settings shared by every shard of one run."""
+
+    text_field: str = "text"
+    id_field: str | None = None
+    model_path: str | None = None
+    probabilities: bool = False
+
+
+_WORKER_MODEL = None
+
+
+def _model(job: Job):
+    """The model, loaded once per process."""
+    global _WORKER_MODEL
+    if _WORKER_MODEL is None:
+        _WORKER_MODEL = load_model(job.model_path)
+    return _WORKER_MODEL
+
+
+def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], list[dict], Summary]:
+    """Clean one shard of (record number, record): output records, error lines, counts."""
+    summary = Summary(records=len(records))
+    errors, pages, frames = [], [], []
+    for number, record in records:
+        try:
+            blocks = split_blocks(_page_text(record, job.text_field))
+        except ClassifierError as err:
+            errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
+                           "reason": str(err)})
+            continue
+        pages.append((number, record))
+        frames.append(pd.DataFrame({"page_id": number, "position": np.arange(len(blocks)),
+                                    "text": blocks}))
+    outputs = []
+    if frames:
+        scored = score_frame(pd.concat(frames, ignore_index=True), _model(job))
+        proba_columns = [c for c in scored.columns if c.startswith("proba_")]
+        for (number, record), (_, page) in zip(pages, scored.groupby("page_id", sort=False)):
+            out = dict(record)
+            out["clean_text"] = "\n".join(page.loc[page["label"] == BODY, "text"])
+            out["labels"] = page["label"].tolist()
+            out["paywall_score"] = round(paywall_score(page), 6)
+            if job.probabilities:
+                out["probabilities"] = page[proba_columns].round(6).to_dict("list")
+            outputs.append(out)
+            summary.blocks += len(page)
+            summary.labels.update(out["labels"])
+    summary.pages, summary.errors = len(outputs), len(errors)
+    return outputs, errors, summary
+
+
+def _numbered(inputs: list[Path]) -> Iterator[tuple[int, dict]]:
+    """Records of all inputs in order, numbered from 1 across the files."""
+    number = 1
+    for path in inputs:
+        for record in read_records(path):
+            yield number, record
+            number += 1
+
+
+def _shards(inputs: list[Path], size: int) -> Iterator[list[tuple[int, dict]]]:
+    records = _numbered(inputs)
+    while shard := list(islice(records, size)):
+        yield shard
+
+
+def _write_jsonl_atomically(path: Path, rows: list[dict]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _shard_paths(shard_dir: Path, index: int) -> tuple[Path, Path, Path]:
+    stem = shard_dir / f"part-{index:06d}"
+    return Path(f"{stem}.jsonl"), Path(f"{stem}.errors.jsonl"), Path(f"{stem}.done")
+
+
+def _save_shard(shard_dir: Path, index: int, result: tuple[list[dict], list[dict], Summary]) -> None:
+    """Write a shard's outputs and errors, then its marker: only a marker makes it complete."""
+    outputs, errors, summary = result
+    out_path, err_path, done_path = _shard_paths(shard_dir, index)
+    _write_jsonl_atomically(out_path, outputs)
+    _write_jsonl_atomically(err_path, errors)
+    counts = {"records": summary.records, "pages": summary.pages, "blocks": summary.blocks,
+              "errors": summary.errors, "labels": dict(summary.labels)}
+    _write_jsonl_atomically(done_path, [counts])
+
+
+def _load_done(done_path: Path) -> Summary:
+    counts = json.loads(done_path.read_text(encoding="utf-8"))
+    return Summary(records=counts["records"], pages=counts["pages"], blocks=counts["blocks"],
+                   errors=counts["errors"], labels=Counter(counts["labels"]))
+
+
+def _assemble(shard_dir: Path, n_shards: int, output: Path) -> None:
+    """Join the shards, in order, into the output file (its format from its extension) and
+    ``OUTPUT.errors.jsonl``; both appear by atomic rename."""
+    errors_path = Path(f"{output}.errors.jsonl")
+    with open(f"{errors_path}.tmp", "wb") as errors:
+        for index in range(n_shards):
+            with open(_shard_paths(shard_dir, index)[1], "rb") as part:
+                shutil.copyfileobj(part, errors)
+    tmp = Path(f"{output}.tmp")
+    kind = _suffix(output)
+    if kind in (".jsonl", ".ndjson", ".jsonl.gz"):
+        opener = gzip.open if kind.endswith(".gz") else open
+        with opener(tmp, "wb") as handle:
+            for index in range(n_shards):
+                with open(_shard_paths(shard_dir, index)[0], "rb") as part:
+                    shutil.copyfileobj(part, handle)
+    else:
+        _assemble_table(shard_dir, n_shards, tmp, kind)
+    os.replace(tmp, output)
+    os.replace(f"{errors_path}.tmp", errors_path)
+
+
+def _shard_frame(path: Path) -> pd.DataFrame:
+    frame = pd.read_json(path, lines=True, dtype=False) if path.stat().st_size else pd.DataFrame()
+    for column in ("labels", "probabilities"):
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    return frame
+
+
+def _assemble_table(shard_dir: Path, n_shards: int, tmp: Path, kind: str) -> None:
+    """CSV or Parquet output, one shard in memory at a time (list columns as JSON text)."""
+    writer = None
+    first = True
+    try:
+        for index in range(n_shards):
+            frame = _shard_frame(_shard_paths(shard_dir, index)[0])
+            if frame.empty:
+                continue
+            if kind == ".csv":
+                frame.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
+            else:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            first = False
+    finally:
+        if writer is not None:
+            writer.close()
+    if first:
+        tmp.write_text("")
+
+
+class _DaskExecutor:
+    """Run shards on a Dask cluster: the one at ``scheduler``, or a new LocalCluster."""
+
+    def __init__(self, workers: int, scheduler: str | None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("the dask engine needs the dask extra: pip install "
+                             "'paywall-classifier[dask]'") from None
+        self._cluster = None
+        if scheduler is None:
+            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                         processes=True, dashboard_address=None)
+            scheduler = self._cluster
+        self._client = Client(scheduler)
+
+    def submit(self, fn, *args):
+        return self._client.submit(fn, *args, pure=False)
+
+    def shutdown(self, cancel_futures: bool = True) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _executor(engine: str, workers: int, scheduler: str | None, job: Job):
+    """None (run in this process), a process pool, or a Dask cluster client."""
+    if engine == "dask":
+        return _DaskExecutor(workers, scheduler)
+    if engine != "local":
+        raise InputError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+    if workers <= 1:
+        return None
+    # spawn, not fork: forking after the model's OpenMP threads started can deadlock workers
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_model, initargs=(job,))
+
+
+def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: str = "text",
+                 id_field: str | None = None, model_path: str | None = None,
+                 probabilities: bool = False, workers: int = 1, resume: bool = False,
+                 shard_size: int = SHARD_SIZE, engine: str = "local",
+                 scheduler: str | None = None, progress: bool = True) -> Summary:
+    """Clean every page of ``inputs`` into ``output``; see the module docstring.
+
+    ``engine="local"`` runs in this process (``workers=1``) or a process pool; ``"dask"``
+    sends the shards to a Dask cluster (``scheduler`` address, or a LocalCluster with
+    ``workers`` processes). All give the same output."""
+    inputs = [Path(p) for p in inputs]
+    for path in inputs:
+        _suffix(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such corpus file")
+    output = Path(output)
+    _suffix(output)
+    shard_dir = Path(f"{output}.shards")
+    if shard_dir.exists() and not resume:
+        raise InputError(f"{shard_dir} exists from an earlier run: pass --resume to continue it, "
+                         "or delete it to start again")
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    job = Job(text_field, id_field, model_path, probabilities)
+    _model(job)  # fail early on a bad model file, before reading the corpus
+    summary = Summary()
+    started = time.perf_counter()
+    n_shards = 0
+    bar = tqdm(desc="cleaning", unit="page", disable=not progress)
+    pool = _executor(engine, workers, scheduler, job)
+    pending: list = []
+    try:
+        for index, shard in enumerate(_shards(inputs, shard_size)):
+            n_shards = index + 1
+            done_path = _shard_paths(shard_dir, index)[2]
+            if resume and done_path.exists():
+                summary.add(_load_done(done_path))
+                summary.skipped_shards += 1
+                bar.update(len(shard))
+                continue
+            if pool is None:
+                _finish(shard_dir, index, clean_shard(shard, job), summary, bar)
+                continue
+            pending.append((index, pool.submit(clean_shard, shard, job)))
+            while len(pending) >= 2 * max(workers, 1):
+                done_index, future = pending.pop(0)
+                _finish(shard_dir, done_index, future.result(), summary, bar)
+        for done_index, future in pending:
+            _finish(shard_dir, done_index, future.result(), summary, bar)
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    _assemble(shard_dir, n_shards, output)
+    shutil.rmtree(shard_dir)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:
+    _save_shard(shard_dir, index, result)
+    summary.add(result[2])
+    bar.update(result[2].records)
+
+
+def clean_dask_column(frame, column: str = "text", model_path: str | None = None):
+    """Apply the model to a ``dask.dataframe`` column of page texts, for data already in Dask.
+
+    Returns the frame with ``clean_text``, ``labels`` and ``paywall_score`` columns added
+    (a page that cannot be cleaned gets empty text, no labels and an ``error`` message)."""
+    meta = frame._meta.assign(clean_text="", labels=None, paywall_score=0.0, error="")
+    return frame.map_partitions(_clean_partition, column, Job(column, None, model_path), meta=meta)
+
+
+def _clean_partition(partition: pd.DataFrame, column: str, job: Job) -> pd.DataFrame:
+    records = list(enumerate(partition.to_dict("records"), start=1))
+    outputs, errors, _ = clean_shard(records, job)
+    failed = {e["record"]: e["reason"] for e in errors}
+    cleaned = iter(outputs)   # outputs follow the records that did not fail, in order
+    rows = [{} if number in failed else next(cleaned) for number, _ in records]
+    return partition.assign(clean_text=[r.get("clean_text", "") for r in rows],
+                            labels=[r.get("labels", []) for r in rows],
+                            paywall_score=[r.get("paywall_score", 0.0) for r in rows],
+                            error=[failed.get(number, "") for number, _ in records])
