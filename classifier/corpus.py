@@ -35,7 +35,8 @@ from .predict import paywall_score, score_frame
 
 SHARD_SIZE = 1000
 """Records per shard: the unit of work for a worker and of resuming."""
-OUTPUT_COLUMNS = ("clean_text", "labels", "paywall_score")
+SCORE_BATCH_BLOCKS = 20_000
+"""Blocks scored at once within a shard: bounds memory whatever the shard and page sizes."""
 
 
 @dataclass
@@ -141,10 +142,37 @@ def _model(job: Job):
     return _WORKER_MODEL
 
 
+def _score_batches(pages: list[tuple[int, list[str]]], job: Job) -> Iterator[pd.DataFrame]:
+    """Scored block frames of consecutive pages, about ``SCORE_BATCH_BLOCKS`` blocks at a time."""
+    batch: list[pd.DataFrame] = []
+    size = 0
+    for number, blocks in pages:
+        batch.append(pd.DataFrame({"page_id": number, "position": np.arange(len(blocks)),
+                                   "text": blocks}))
+        size += len(blocks)
+        if size >= SCORE_BATCH_BLOCKS:
+            yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+            batch, size = [], 0
+    if batch:
+        yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+
+
+def _output_record(record: dict, page: pd.DataFrame, job: Job) -> dict:
+    """The input record plus the page's clean text, labels, verdict (and probabilities)."""
+    out = dict(record)
+    out["clean_text"] = "\n".join(page.loc[page["label"] == BODY, "text"])
+    out["labels"] = page["label"].tolist()
+    out["paywall_score"] = round(paywall_score(page), 6)
+    if job.probabilities:
+        proba_columns = [c for c in page.columns if c.startswith("proba_")]
+        out["probabilities"] = page[proba_columns].round(6).to_dict("list")
+    return out
+
+
 def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], list[dict], Summary]:
     """Clean one shard of (record number, record): output records, error lines, counts."""
     summary = Summary(records=len(records))
-    errors, pages, frames = [], [], []
+    errors, good, pages = [], [], []
     for number, record in records:
         try:
             blocks = split_blocks(_page_text(record, job.text_field))
@@ -152,23 +180,15 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
             errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
                            "reason": str(err)})
             continue
-        pages.append((number, record))
-        frames.append(pd.DataFrame({"page_id": number, "position": np.arange(len(blocks)),
-                                    "text": blocks}))
+        good.append(record)
+        pages.append((number, blocks))
     outputs = []
-    if frames:
-        scored = score_frame(pd.concat(frames, ignore_index=True), _model(job))
-        proba_columns = [c for c in scored.columns if c.startswith("proba_")]
-        for (number, record), (_, page) in zip(pages, scored.groupby("page_id", sort=False)):
-            out = dict(record)
-            out["clean_text"] = "\n".join(page.loc[page["label"] == BODY, "text"])
-            out["labels"] = page["label"].tolist()
-            out["paywall_score"] = round(paywall_score(page), 6)
-            if job.probabilities:
-                out["probabilities"] = page[proba_columns].round(6).to_dict("list")
-            outputs.append(out)
+    records_left = iter(good)
+    for scored in _score_batches(pages, job):
+        for _, page in scored.groupby("page_id", sort=False):
+            outputs.append(_output_record(next(records_left), page, job))
             summary.blocks += len(page)
-            summary.labels.update(out["labels"])
+            summary.labels.update(outputs[-1]["labels"])
     summary.pages, summary.errors = len(outputs), len(errors)
     return outputs, errors, summary
 

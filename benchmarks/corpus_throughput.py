@@ -1,0 +1,128 @@
+"""Corpus cleaning throughput and memory, beside trafilatura and the C4 line filter, in one run.
+
+    python benchmarks/corpus_throughput.py [--realpages DIR] [--scales 1 4 16]
+
+Builds a JSONL corpus from the real DEV pages (their text dump; when ``../shared/realpages``
+is absent, from the pages of ``data/``), then times:
+
+- ``paywall-classifier clean`` in text mode with 1 and 2 worker processes (a subprocess each,
+  model loading included, peak RSS of the largest process);
+- trafilatura's ``extract`` on the same pages' HTML, when installed and the HTML is known;
+- the C4 line filter of ``realpages/baselines.py`` on the same blocks;
+
+and a scaling run of ``clean`` at several multiples of the corpus, to show that time grows
+linearly and peak memory stays flat.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
+
+
+def load_pages(realpages: Path) -> list[dict]:
+    """Pages as {text, html?}: the real DEV pages when present, else the dataset's pages."""
+    split = realpages / "dev.jsonl.gz"
+    if split.exists():
+        with gzip.open(split, "rt", encoding="utf-8") as handle:
+            return [{"text": p["text"], "html": p["html"]} for p in map(json.loads, handle)]
+    from classifier import load_dataset
+
+    df = load_dataset(Path(__file__).resolve().parents[1] / "data")
+    return [{"text": "\n".join(g["text"])} for _, g in df.groupby("page_id", sort=False)]
+
+
+def write_corpus(pages: list[dict], path: Path, copies: int) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for copy in range(copies):
+            for number, page in enumerate(pages):
+                handle.write(json.dumps({"id": f"{copy}-{number}", "text": page["text"]}) + "\n")
+
+
+def run_clean(corpus: Path, workers: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB, largest process) of one ``clean`` run in a subprocess."""
+    output = corpus.with_name(f"out-{corpus.stem}-{workers}.jsonl")
+    command = [sys.executable, "-m", "classifier", "-q", "clean", str(corpus), "-o", str(output),
+               "--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"clean failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def time_callable(fn, items) -> float:
+    started = time.perf_counter()
+    for item in items:
+        fn(item)
+    return time.perf_counter() - started
+
+
+def c4_filter(realpages: Path):
+    path = realpages / "baselines.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("realpages_baselines", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.c4_lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--realpages", type=Path, default=DEFAULT_REALPAGES)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
+    args = parser.parse_args()
+    pages = load_pages(args.realpages)
+    n_blocks = sum(len([line for line in p["text"].splitlines() if line.strip()]) for p in pages)
+    print(f"corpus: {len(pages)} pages, {n_blocks} blocks")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        write_corpus(pages, corpus, copies=1)
+        for workers in (1, 2):
+            seconds, rss = run_clean(corpus, workers)
+            rows.append((f"clean, {workers} worker(s)", len(pages) / seconds, n_blocks / seconds, rss))
+        c4 = c4_filter(args.realpages)
+        if c4 is not None:
+            blocks = [[line.strip() for line in p["text"].splitlines() if line.strip()] for p in pages]
+            seconds = time_callable(c4, blocks)
+            rows.append(("C4 line filter", len(pages) / seconds, n_blocks / seconds, float("nan")))
+        try:
+            import trafilatura
+        except ImportError:
+            trafilatura = None
+        if trafilatura is not None and all("html" in p for p in pages):
+            seconds = time_callable(trafilatura.extract, [p["html"] for p in pages])
+            rows.append(("trafilatura (HTML)", len(pages) / seconds, n_blocks / seconds, float("nan")))
+        print(f"{'system':<24} {'pages/s':>9} {'blocks/s':>10} {'peak MB':>8}")
+        for name, pages_s, blocks_s, rss in rows:
+            print(f"{name:<24} {pages_s:9.1f} {blocks_s:10.0f} {rss:8.0f}")
+        reference = {name: pages_s for name, pages_s, _, _ in rows}
+        if "trafilatura (HTML)" in reference:
+            ratio = reference["clean, 1 worker(s)"] / reference["trafilatura (HTML)"]
+            print(f"clean (1 worker) / trafilatura pages/s: {ratio:.2f}x")
+        print("\nscaling (1 worker):")
+        print(f"{'copies':>6} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
+        for copies in args.scales:
+            scaled = Path(tmp) / f"corpus-x{copies}.jsonl"
+            write_corpus(pages, scaled, copies=copies)
+            seconds, rss = run_clean(scaled, 1)
+            total = copies * len(pages)
+            print(f"{copies:>6} {total:>7} {seconds:8.1f} {total / seconds:8.1f} {rss:8.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
