@@ -1,0 +1,88 @@
+"""Property-based tests: any text or bytes given to the public entry points either gives a
+well-formed result or raises the package's own documented error, never another exception.
+
+CI runs the short profile; ``HYPOTHESIS_PROFILE=long`` runs many more cases.
+"""
+import os
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from classifier import (ClassifierError, DatasetError, InputError, clean_text, label_blocks,
+                        load_dataset, score_blocks, split_blocks)
+
+settings.register_profile("short", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=20_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
+
+LINES = st.lists(st.text(max_size=120), max_size=25)
+PAGES = st.one_of(st.text(max_size=2_000), LINES.map("\n".join))
+
+
+@given(st.one_of(PAGES, st.binary(max_size=500)))
+def test_split_blocks_gives_stripped_nonempty_lines_or_input_error(page):
+    try:
+        blocks = split_blocks(page)
+    except InputError:
+        return
+    text = page if isinstance(page, str) else page.decode("utf-8-sig")
+    assert blocks == [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@given(LINES)
+def test_label_and_score_blocks_are_well_formed(blocks):
+    scored = score_blocks(blocks)
+    labels = label_blocks(blocks)
+    assert labels == scored["label"].tolist() and len(labels) == len(blocks)
+    assert scored["text"].tolist() == blocks
+    if blocks:
+        probabilities = scored.filter(like="proba_")
+        assert ((probabilities >= 0) & (probabilities <= 1)).all().all()
+        assert ((probabilities.sum(axis=1) - 1).abs() < 1e-6).all()
+
+
+@given(st.one_of(PAGES, st.binary(max_size=500)))
+def test_clean_text_keeps_only_input_lines_in_order(page):
+    try:
+        cleaned = clean_text(page)
+    except InputError:
+        return
+    blocks = split_blocks(page)
+    kept = cleaned.split("\n") if cleaned else []
+    position = 0
+    for line in kept:   # each kept line is an input block, in page order
+        position = blocks.index(line, position) + 1
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".jsonl", ".parquet"]))
+def test_loaders_given_junk_raise_dataset_error_or_return_a_valid_table(tmp_path, content, suffix):
+    path = tmp_path / f"junk{suffix}"
+    path.write_bytes(content)
+    try:
+        table = load_dataset(path)
+    except DatasetError:
+        return
+    assert isinstance(table, pd.DataFrame) and len(table) > 0
+    assert {"publisher", "page_id", "position", "text", "label"} <= set(table.columns)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.fixed_dictionaries({
+    "publisher": st.text(max_size=8), "page_id": st.text(max_size=8),
+    "position": st.one_of(st.integers(-3, 50), st.text(max_size=4), st.floats()),
+    "text": st.one_of(st.text(max_size=40), st.none(), st.integers()),
+    "label": st.sampled_from(["body", "paywall", "junk", ""])}), min_size=1, max_size=12))
+def test_loaders_given_malformed_rows_raise_dataset_error_or_validate(tmp_path, rows):
+    path = tmp_path / "rows.jsonl"
+    pd.DataFrame(rows).to_json(path, orient="records", lines=True)
+    try:
+        table = load_dataset(path)
+    except ClassifierError as err:
+        assert isinstance(err, DatasetError)
+        return
+    assert not table.duplicated(["page_id", "position"]).any()
+    assert (table["text"].str.strip() != "").all()
