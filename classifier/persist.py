@@ -1,10 +1,18 @@
-"""Save and load model bundles: the fitted estimator plus metadata, in one joblib file."""
+"""Save and load model bundles: the fitted estimator plus metadata, in one joblib file.
+
+Unpickling can run code, so model files are loaded with an allow-list: the unpickler may only
+import classes from scikit-learn, NumPy, SciPy, pandas, LightGBM, this package and a few
+harmless builtins; anything else (``os.system``, ``builtins.eval``, ...) is refused before it
+is imported, with a ModelFileError. A ``.sha256`` file written beside each saved model lets
+loading detect a file changed since it was built; the bundled model must match its own.
+"""
 from __future__ import annotations
 
 import hashlib
-import logging
+import io
 import platform
 import warnings
+import zlib
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -12,10 +20,9 @@ from pathlib import Path
 import joblib
 import pandas as pd
 import sklearn
+from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 
 from .errors import ModelFileError
-
-logger = logging.getLogger(__name__)
 
 FORMAT = "paywall-classifier-model"
 FORMAT_VERSION = 1
@@ -29,6 +36,67 @@ def data_hash(df: pd.DataFrame) -> str:
     columns = ["publisher", "page_id", "position", "text", "label"]
     canonical = df[columns].sort_values(["page_id", "position"]).to_csv(index=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+ALLOWED_PACKAGES = ("sklearn", "numpy", "scipy", "pandas", "lightgbm", "classifier")
+ALLOWED_GLOBALS = {
+    ("collections", "OrderedDict"), ("collections", "defaultdict"),
+    ("joblib.numpy_pickle", "NumpyArrayWrapper"), ("copyreg", "_reconstructor"),
+    *(("builtins", name) for name in ("object", "dict", "list", "set", "frozenset", "tuple",
+                                      "slice", "range", "complex", "float", "int", "str",
+                                      "bytes", "bytearray", "bool")),
+}
+
+
+class _NumericArrayWrapper(NumpyArrayWrapper):
+    """joblib's array record, refusing object arrays: those are read with an unrestricted
+    pickle.load that would bypass the allow-list."""
+
+    def read_array(self, unpickler, ensure_native_byte_order):
+        if self.dtype.hasobject:
+            raise ModelFileError("model file holds an object array, which could run code when "
+                                 "loaded; refusing it")
+        return super().read_array(unpickler, ensure_native_byte_order)
+
+
+class _AllowListUnpickler(NumpyUnpickler):
+    """joblib's unpickler, importing only allow-listed globals."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("joblib.numpy_pickle", "NumpyArrayWrapper"):
+            return _NumericArrayWrapper
+        if module.split(".")[0] not in ALLOWED_PACKAGES and (module, name) not in ALLOWED_GLOBALS:
+            raise ModelFileError(f"model file wants to import {module}.{name}, which is not on "
+                                 "the allow-list of a model file; refusing to load it")
+        return super().find_class(module, name)
+
+
+def _unpickle(path: Path):
+    """Load a joblib file (zlib-compressed, as saved here, or uncompressed) with the allow-list."""
+    raw = path.read_bytes()
+    try:
+        raw = zlib.decompress(raw)
+    except zlib.error:
+        pass  # not zlib-compressed: read as a plain joblib pickle
+    return _AllowListUnpickler(str(path), io.BytesIO(raw), ensure_native_byte_order=True).load()
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _check_digest(path: Path, *, required: bool) -> None:
+    """Compare a model file with the digest written beside it when it was saved."""
+    digest_path = Path(f"{path}.sha256")
+    if not digest_path.is_file():
+        if required:
+            raise ModelFileError(f"{path}: its recorded digest {digest_path.name} is missing; "
+                                 f"{REBUILD_HINT}")
+        return
+    if digest_path.read_text().split()[0] != file_sha256(path):
+        raise ModelFileError(f"{path}: the file changed since it was built (SHA-256 differs from "
+                             f"{digest_path.name}); {REBUILD_HINT}")
 
 
 def _versions() -> dict[str, str]:
@@ -46,19 +114,23 @@ def save_model(model, path: str | Path, *, metadata: dict | None = None) -> Path
             "versions": _versions(), "labels": [str(c) for c in getattr(model, "classes_", [])],
             "params": model.get_params(), **(metadata or {})}
     joblib.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "model": model,
-                 "metadata": meta}, path, compress=3)
+                 "metadata": meta}, path, compress=("zlib", 3))
+    Path(f"{path}.sha256").write_text(f"{file_sha256(path)}  {path.name}\n")
     return path
 
 
 def read_bundle(path: str | Path) -> dict:
-    """Load a model bundle, checking that it is ours and readable; warn on version drift."""
+    """Load a model bundle, checking that it is ours, intact and safe; warn on version drift."""
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
+    _check_digest(path, required=path.resolve() == DEFAULT_MODEL_PATH.resolve())
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            bundle = joblib.load(path)
+            bundle = _unpickle(path)
+    except ModelFileError:
+        raise
     except Exception as err:  # a corrupt or foreign file can fail in many ways
         raise ModelFileError(f"{path}: cannot be loaded as a model file "
                              f"({type(err).__name__}: {str(err)[:200]}); {REBUILD_HINT}") from None

@@ -1,4 +1,5 @@
 import pickle
+from pathlib import Path
 
 import joblib
 import pytest
@@ -25,6 +26,9 @@ def test_missing_corrupt_and_foreign_files_get_clear_errors(tmp_path, small_mode
     corrupt = tmp_path / "corrupt.joblib"
     save_model(small_model, corrupt)
     corrupt.write_bytes(corrupt.read_bytes()[:500])
+    with pytest.raises(ModelFileError, match="changed since it was built"):
+        load_model(corrupt)
+    Path(f"{corrupt}.sha256").unlink()   # without its digest, the truncated pickle itself fails
     with pytest.raises(ModelFileError, match="cannot be loaded.*rebuild"):
         load_model(corrupt)
     foreign = tmp_path / "foreign.joblib"
@@ -43,6 +47,7 @@ def test_other_scikit_learn_version_warns(tmp_path, small_model):
     bundle = joblib.load(path)
     bundle["metadata"]["versions"]["scikit-learn"] = "0.0.1"
     joblib.dump(bundle, path)
+    Path(f"{path}.sha256").unlink()   # the edit above changed the file on purpose
     with pytest.warns(UserWarning, match="built with scikit-learn 0.0.1"):
         read_bundle(path)
 
@@ -59,3 +64,51 @@ def test_bundled_model_was_trained_on_the_current_data(dataset):
     """Fails when data/ changed without rebuilding the default model (see README, Retraining)."""
     assert DEFAULT_MODEL_PATH.is_file()
     assert model_metadata()["data_hash"] == data_hash(dataset)
+
+
+class _RunsACommand:
+    """Unpickling this would run a shell command that creates a file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("dump", [
+    lambda obj, path: pickle.dump(obj, open(path, "wb")),
+    lambda obj, path: joblib.dump(obj, path, compress=3),
+], ids=["plain-pickle", "joblib-zlib"])
+def test_a_pickle_that_would_run_a_command_is_refused(tmp_path, dump):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.joblib"
+    dump({"format": "paywall-classifier-model", "model": _RunsACommand(marker)}, path)
+    with pytest.raises(ModelFileError, match="posix.system|os.system"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_object_arrays_are_refused(tmp_path):
+    import numpy as np
+    path = tmp_path / "objects.joblib"
+    joblib.dump({"format": "paywall-classifier-model", "x": np.array([{"a": 1}], dtype=object)}, path)
+    with pytest.raises(ModelFileError, match="object array"):
+        load_model(path)
+
+
+def test_a_model_changed_after_saving_is_detected(tmp_path, small_model):
+    path = save_model(small_model, tmp_path / "m.joblib")
+    assert (tmp_path / "m.joblib.sha256").is_file()
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="changed since it was built"):
+        load_model(path)
+
+
+def test_bundled_model_matches_its_recorded_digest():
+    from classifier.persist import file_sha256
+    recorded = DEFAULT_MODEL_PATH.with_name(DEFAULT_MODEL_PATH.name + ".sha256").read_text().split()[0]
+    assert recorded == file_sha256(DEFAULT_MODEL_PATH)
