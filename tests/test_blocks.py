@@ -43,3 +43,13 @@ def test_check_blocks_rejects_a_single_string_and_non_strings():
 def test_decode_page_names_the_source():
     with pytest.raises(InputError, match="upload.txt"):
         decode_page(b"\xff\xfe\xfa", source="upload.txt")
+
+
+def test_a_50_mb_page_is_refused_with_a_clear_error():
+    with pytest.raises(InputError, match="over the limit of 10,000,000"):
+        split_blocks("word " * 10_000_000)
+
+
+def test_a_page_of_a_million_one_character_lines_is_refused():
+    with pytest.raises(InputError, match="1,000,000 blocks, over the limit of 50,000"):
+        split_blocks("x\n" * 1_000_000)
