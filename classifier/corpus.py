@@ -131,15 +131,14 @@ class Job:
     probabilities: bool = False
 
 
-_WORKER_MODEL = None
+_MODELS: dict = {}
 
 
 def _model(job: Job):
-    """The model, loaded once per process."""
-    global _WORKER_MODEL
-    if _WORKER_MODEL is None:
-        _WORKER_MODEL = load_model(job.model_path)
-    return _WORKER_MODEL
+    """The job's model, loaded once per process (and per model file)."""
+    if job.model_path not in _MODELS:
+        _MODELS[job.model_path] = load_model(job.model_path)
+    return _MODELS[job.model_path]
 
 
 def _score_batches(pages: list[tuple[int, list[str]]], job: Job) -> Iterator[pd.DataFrame]:
