@@ -18,7 +18,7 @@ from .labels import BODY
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks
 from .sources import parse_sources
-from .train import CV_FOLDS, cross_validate, label_scores, train_and_save
+from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
 PROG = "paywall-classifier"
 logger = logging.getLogger(__name__)
@@ -114,8 +114,7 @@ def cmd_evaluate(args) -> int:
         labels = sorted(set(df["label"]) | set(scored["predicted"]))
         report = {"mode": f"fixed model {args.model}",
                   **label_scores(scored["label"], scored["predicted"], labels)}
-        report["per_language"] = {lang: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
-                                  for lang, g in scored.groupby("lang")}
+        report["per_language"] = macro_f1_by(scored, "lang", labels)
     else:
         report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
                   **cross_validate(df, n_splits=args.folds, progress=not args.quiet)}

@@ -48,6 +48,12 @@ def label_scores(y_true, y_pred, labels) -> dict:
                           "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()}}
 
 
+def macro_f1_by(scored: pd.DataFrame, column: str, labels) -> dict[str, float]:
+    """Macro F1 of ``label`` against ``predicted`` within each value of ``column``."""
+    return {key: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
+            for key, g in scored.groupby(column)}
+
+
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
     """Predict every block with a model that never saw its publisher (GroupKFold by publisher)."""
@@ -82,8 +88,6 @@ def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: 
               "n_pages": int(oof["page_id"].nunique()),
               "n_publishers": int(oof["publisher"].nunique()), "data_hash": data_hash(oof),
               **label_scores(oof["label"], oof["predicted"], labels)}
-    report["per_language"] = {lang: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
-                              for lang, g in oof.groupby("lang")}
-    report["per_publisher"] = {pub: label_scores(g["label"], g["predicted"], labels)["macro_f1"]
-                               for pub, g in oof.groupby("publisher")}
+    report["per_language"] = macro_f1_by(oof, "lang", labels)
+    report["per_publisher"] = macro_f1_by(oof, "publisher", labels)
     return report
