@@ -5,11 +5,14 @@ Every transformer here takes a block DataFrame with the columns ``page_id``, ``p
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
@@ -19,13 +22,22 @@ WINDOWS = (2, 5, 12)
 """Half-widths of the windows over which neighbour features are averaged."""
 SITE_MIN_PAGES = 3
 """Fewest pages of one site, scored together, for the cross-page repetition feature to be used."""
+CHAR_BUCKETS = 2 ** 20
+"""Columns that character n-grams are hashed into."""
+_CHAR_BATCH = 20_000
+"""Texts whose n-grams are counted at once (bounds the memory of the counting)."""
 PROSE_MIN_CHARS = 80
 """A block this long that ends like a sentence counts as prose for the page-layout features."""
 
-_SENTENCE_END = r"[.!?…。！？][\"'”’»)\]]*$"
-_CURRENCY = r"[$€£¥₹₩₽]|R\$|\b(?:USD|EUR|GBP|INR|Rs\.?|CHF|AUD|CAD|MXN|BRL|ARS|COP)\b"
-_PRICE = r"\d[\d.,]*\s*(?:[$€£¥₹]|/|per\b)|[$€£¥₹]\s*\d"
-_BULLET = r"^[•·\-–—*▪►>»✓✔■□●○◦]"
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_CURRENCY_RE = re.compile(r"[$€£¥₹₩₽]|R\$|\b(?:USD|EUR|GBP|INR|Rs\.?|CHF|AUD|CAD|MXN|BRL|ARS|COP)\b")
+_PRICE_RE = re.compile(r"\d[\d.,]*\s*(?:[$€£¥₹]|/|per\b)|[$€£¥₹]\s*\d")
+_BULLET_RE = re.compile(r"^[•·\-–—*▪►>»✓✔■□●○◦]")
+_PIPE_RE = re.compile(r"\s[|·•]\s|\s[-–—]\s.*[A-Z]")
+_COPYRIGHT_RE = re.compile(r"©|\(c\)|copyright", re.I)
+_URL_RE = re.compile(r"https?://|www\.|\S@\S|\.com\b", re.I)
+_UPPER, _LOWER, _LETTER, _DIGIT, _SPACE, _WORD, _COMMA, _STOP = (1 << i for i in range(8))
+"""Character class bits used by :func:`shape_matrix`."""
 _SHAPE_NAMES = (
     "log_chars", "log_words", "ends_sentence", "ends_colon", "starts_upper", "starts_digit",
     "starts_bullet", "upper_share", "digit_share", "punct_share", "lower_word_share",
@@ -98,41 +110,79 @@ def neighbour_names(names: tuple[str, ...] | list[str],
 
 
 def shape_matrix(texts: pd.Series) -> np.ndarray:
-    """Language-agnostic shape of each text: length, punctuation, case, digits, prices, ..."""
-    s = texts.astype(str).reset_index(drop=True)
-    chars = s.str.len().to_numpy(dtype=float)
+    """Language-agnostic shape of each text: length, punctuation, case, digits, prices, ...
+
+    Character counts run on one NumPy array of the code points of all the texts (a batch of
+    pages is counted at once); only the few pattern tests are per-text regular expressions."""
+    s = texts.astype(str).tolist()
+    n = len(s)
+    lengths = np.fromiter((len(t) for t in s), dtype=np.int64, count=n)
+    codes = np.frombuffer(("\n".join(s) + "\n").encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32)
+    flags = _char_flags(codes)
+    doc = np.repeat(np.arange(n), lengths + 1)
+    space = (flags & _SPACE) > 0
+    space[np.cumsum(lengths + 1) - 1] = True      # the separator after each text
+    word_start = ~space & np.concatenate([[True], space[:-1]])
+    before_space = np.concatenate([space[1:], [True]])
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(doc[mask], minlength=n).astype(float)
+
+    chars = lengths.astype(float)
     safe = np.maximum(chars, 1)
-    words = s.str.count(r"\S+").to_numpy(dtype=float)
+    words = count(word_start)
     safe_words = np.maximum(words, 1)
-    letters = np.maximum(s.str.count(r"[^\W\d_]").to_numpy(dtype=float), 1)
-    upper = s.str.count(r"[A-ZÀ-ÖØ-ÞА-Я]").to_numpy(dtype=float)
+    letters = np.maximum(count((flags & _LETTER) > 0), 1)
+    upper = count((flags & _UPPER) > 0)
+    first = [t[:1] for t in s]
     columns = {
         "log_chars": np.log1p(chars),
         "log_words": np.log1p(words),
-        "ends_sentence": s.str.contains(_SENTENCE_END),
-        "ends_colon": s.str.endswith(":"),
-        "starts_upper": s.str.match(r"[A-ZÀ-ÖØ-ÞА-Я]"),
-        "starts_digit": s.str.match(r"\d"),
-        "starts_bullet": s.str.contains(_BULLET),
+        "ends_sentence": _matches(_SENTENCE_END_RE, s),
+        "ends_colon": [t.endswith(":") for t in s],
+        "starts_upper": [f.isupper() for f in first],
+        "starts_digit": [f.isdecimal() for f in first],
+        "starts_bullet": _matches(_BULLET_RE, s),
         "upper_share": upper / letters,
-        "digit_share": s.str.count(r"\d").to_numpy(dtype=float) / safe,
-        "punct_share": s.str.count(r"[^\w\s]").to_numpy(dtype=float) / safe,
-        "lower_word_share": s.str.count(r"(?:^|\s)[a-zà-ÿа-я]").to_numpy(dtype=float) / safe_words,
-        "title_word_share": s.str.count(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-Я]").to_numpy(dtype=float) / safe_words,
+        "digit_share": count((flags & _DIGIT) > 0) / safe,
+        "punct_share": count(((flags & (_WORD | _SPACE)) == 0) & ~space) / safe,
+        "lower_word_share": count(word_start & ((flags & _LOWER) > 0)) / safe_words,
+        "title_word_share": count(word_start & ((flags & _UPPER) > 0)) / safe_words,
         "mean_word_len": np.log1p(chars / safe_words),
-        "comma_rate": s.str.count(r"[,;，、]").to_numpy(dtype=float) / safe_words,
-        "sentences": np.log1p(s.str.count(r"[.!?。！？](?:\s|$)").to_numpy(dtype=float)),
-        "has_currency": s.str.contains(_CURRENCY),
-        "has_price": s.str.contains(_PRICE),
-        "has_percent": s.str.contains("%"),
-        "has_pipe": s.str.contains(r"\s[|·•]\s|\s[-–—]\s.*[A-Z]"),
-        "has_copyright": s.str.contains(r"©|\(c\)|copyright", case=False),
-        "has_url_or_mail": s.str.contains(r"https?://|www\.|\S@\S|\.com\b", case=False),
+        "comma_rate": count((flags & _COMMA) > 0) / safe_words,
+        "sentences": np.log1p(count(((flags & _STOP) > 0) & before_space)),
+        "has_currency": _matches(_CURRENCY_RE, s),
+        "has_price": _matches(_PRICE_RE, s),
+        "has_percent": ["%" in t for t in s],
+        "has_pipe": _matches(_PIPE_RE, s),
+        "has_copyright": _matches(_COPYRIGHT_RE, s),
+        "has_url_or_mail": _matches(_URL_RE, s),
         "all_caps": (upper / letters > 0.8) & (letters > 3),
-        "has_question": s.str.contains(r"\?"),
+        "has_question": ["?" in t for t in s],
     }
     columns["is_prose"] = (chars >= PROSE_MIN_CHARS) & np.asarray(columns["ends_sentence"])
     return np.column_stack([np.asarray(columns[name], dtype=float) for name in _SHAPE_NAMES])
+
+
+def _matches(pattern: re.Pattern, texts: list[str]) -> list[bool]:
+    return [pattern.search(t) is not None for t in texts]
+
+
+@lru_cache(maxsize=None)
+def _flags_of(code: int) -> int:
+    """Bit flags of one character: upper, lower, letter, digit, space, word character..."""
+    c = chr(code)
+    return ((_UPPER if c.isupper() else 0) | (_LOWER if c.islower() else 0)
+            | (_LETTER if c.isalpha() else 0) | (_DIGIT if c.isdecimal() else 0)
+            | (_SPACE if c.isspace() else 0) | (_WORD if c.isalnum() or c == "_" else 0)
+            | (_COMMA if c in ",;，、" else 0) | (_STOP if c in ".!?。！？" else 0))
+
+
+def _char_flags(codes: np.ndarray) -> np.ndarray:
+    """The bit flags of each code point (looked up once per distinct character)."""
+    unique, inverse = np.unique(codes, return_inverse=True)
+    return np.array([_flags_of(int(c)) for c in unique], dtype=np.uint8)[inverse]
 
 
 def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
@@ -248,13 +298,53 @@ def neighbour_sum(matrix: sp.csr_matrix, X: pd.DataFrame, context: int) -> sp.cs
     return (band @ matrix[order])[inverse]
 
 
+def char_ngram_counts(texts: list[str], ngram_range: tuple[int, int] = (2, 4), n_features: int = CHAR_BUCKETS) -> sp.csr_matrix:
+    """Counts of each text's lower-cased character n-grams, hashed into ``n_features`` columns.
+
+    scikit-learn's char analyser builds every n-gram as a Python string; this does the same
+    counting on NumPy arrays of code points, tens of times faster on short blocks."""
+    parts = [_hashed_counts(texts[i:i + _CHAR_BATCH], ngram_range, n_features)
+             for i in range(0, len(texts), _CHAR_BATCH)]
+    return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, n_features))
+
+def _hashed_counts(texts: list[str], ngram_range: tuple[int, int],
+                   n_features: int) -> sp.csr_matrix:
+    """Hashed n-gram counts of one batch of texts (see :func:`char_ngram_counts`)."""
+    texts = [t.lower() for t in texts]
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    joined = "\n".join(texts) + "\n"
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32).astype(np.uint64)
+    ends = np.cumsum(lengths)
+    boundary = np.zeros(len(codes) + 1, dtype=np.int64)
+    boundary[1:][ends - 1] = 1          # the separator after each text
+    crossed = np.cumsum(boundary)
+    doc = np.repeat(np.arange(len(texts)), lengths)
+    rows, cols = [], []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        m = len(codes) - n + 1
+        if m <= 0:
+            continue
+        h = np.full(m, n, dtype=np.uint64)
+        for k in range(n):
+            h = h * np.uint64(1_000_003) + codes[k:k + m]
+        valid = crossed[n:n + m] - crossed[:m] == 0
+        rows.append(doc[:m][valid])
+        cols.append((h[valid] ^ (h[valid] >> np.uint64(31))) % np.uint64(n_features))
+    rows_, cols_ = np.concatenate(rows), np.concatenate(cols).astype(np.int64)
+    out = sp.csr_matrix((np.ones(len(rows_), dtype=np.float32), (rows_, cols_)),
+                        shape=(len(texts), n_features))
+    out.sum_duplicates()
+    return out
+
+
 class TextFeatures(TransformerMixin, BaseEstimator):
     """Sparse TF-IDF of the block's words and characters, and the summed words around it."""
 
-    def __init__(self, *, max_word_features: int = 50_000, max_char_features: int = 100_000,
+    def __init__(self, *, max_word_features: int = 50_000, char_buckets: int = CHAR_BUCKETS,
                  context: int = 2):
         self.max_word_features = max_word_features
-        self.max_char_features = max_char_features
+        self.char_buckets = char_buckets
         self.context = context
 
     def fit(self, X: pd.DataFrame, y=None) -> "TextFeatures":
@@ -265,15 +355,15 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         texts = X["text"].astype(str)
         self.word_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                                      max_features=self.max_word_features, dtype=np.float32)
-        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3,
-                                     sublinear_tf=True, max_features=self.max_char_features,
-                                     dtype=np.float32)
-        return self._combine(X, self.word_.fit_transform(texts), self.char_.fit_transform(texts))
+        self.char_ = TfidfTransformer(sublinear_tf=True)
+        chars = self.char_.fit_transform(char_ngram_counts(texts.tolist(), n_features=self.char_buckets))
+        return self._combine(X, self.word_.fit_transform(texts), chars.astype(np.float32))
 
     def transform(self, X: pd.DataFrame) -> sp.csr_matrix:
         check_is_fitted(self, "word_")
         texts = X["text"].astype(str)
-        return self._combine(X, self.word_.transform(texts), self.char_.transform(texts))
+        chars = self.char_.transform(char_ngram_counts(texts.tolist(), n_features=self.char_buckets))
+        return self._combine(X, self.word_.transform(texts), chars.astype(np.float32))
 
     def _combine(self, X: pd.DataFrame, words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
         around = normalize(neighbour_sum(words, X, self.context))
@@ -283,6 +373,6 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "word_")
         words = list(self.word_.get_feature_names_out())
         names = [f"word:{n}" for n in words]
-        names += [f"char:{n}" for n in self.char_.get_feature_names_out()]
+        names += [f"char:#{i}" for i in range(self.char_buckets)]
         names += [f"around:{n}" for n in words]
         return np.array(names, dtype=object)

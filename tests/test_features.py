@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from classifier.features import (LayoutFeatures, TextFeatures, neighbour_sum,
+from classifier.features import (LayoutFeatures, TextFeatures, char_ngram_counts, neighbour_sum,
                                  neighbour_values, page_order, shape_matrix, site_repetition)
 
 FRAME = pd.DataFrame({
@@ -73,3 +73,18 @@ def test_site_repetition_counts_other_pages_of_the_same_site():
     assert repetition[[1, 3, 5]].tolist() == [0.0, 0.0, 0.0]
     assert np.isnan(repetition[6])   # site b has one page: unknown, not "unique"
     assert np.isnan(site_repetition(frame, None)).all()
+
+
+def test_char_ngram_counts_count_every_ngram_of_each_text_and_nothing_across_texts():
+    texts = ["Tide", "", "ab ab", "Ünïcode ok", "x"]
+    counts = char_ngram_counts(texts, ngram_range=(2, 4))
+    expected = [sum(max(0, len(t) - n + 1) for n in (2, 3, 4)) for t in texts]
+    assert counts.sum(axis=1).A1.tolist() == expected
+    assert counts[2].max() == 2            # "ab" twice; the hashing keeps repeats together
+
+
+def test_char_ngram_counts_of_a_text_do_not_depend_on_its_batch_or_case():
+    alone = char_ngram_counts(["Subscribe now"])
+    in_batch = char_ngram_counts(["Some other line", "SUBSCRIBE NOW", "more"])
+    assert (alone != in_batch[1]).nnz == 0
+    assert (char_ngram_counts(["abc"]) != char_ngram_counts(["xyz"])).nnz > 0
