@@ -1,11 +1,12 @@
 """Score the bundled model on the real DEV pages beside the peers, in one run.
 
-    python benchmarks/realpages_text_mode.py [--realpages ../shared/realpages] [--model PATH]
+    python benchmarks/realpages_vs_peers.py [--realpages ../shared/realpages] [--model PATH]
 
 Uses the project's scorer (``score.py`` beside the pages) for every row: this package in
-text mode, the C4 line filter and "keep everything" (``baselines.py``), and trafilatura on the
-pages' HTML when it is installed (``pip install trafilatura``). The real pages are measured
-only: nothing is trained or tuned on them.
+text mode (the naive scraper's lines) and in HTML mode (the page's HTML), the C4 line filter
+and "keep everything" (``baselines.py``), and trafilatura on the pages' HTML when it is
+installed (``pip install trafilatura``). The real pages are measured only: nothing is trained
+or tuned on them.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import warnings
 from functools import partial
 from pathlib import Path
 
-from classifier import label_blocks, load_model
+from classifier import clean_html, label_blocks, load_model
 
 DEFAULT_REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 
@@ -53,6 +54,7 @@ def main() -> int:
     pages = score.load_split(args.realpages / "dev.jsonl.gz")
     model = load_model(args.model)
     rows = [("paywall-classifier", "labels", partial(label_blocks, model=model)),
+            ("paywall-classifier HTML", "html", partial(clean_html, model=model)),
             ("C4 line filter", "labels", baselines.c4_lines),
             ("C4 (page rules too)", "labels", baselines.c4),
             ("keep everything", "labels", baselines.keep_all)]

@@ -7,11 +7,14 @@ from .errors import ClassifierError, DatasetError, InputError, ModelFileError
 from .labels import DEFAULT_LABELS
 from .model import BlockClassifier
 from .persist import load_model, save_model
-from .predict import clean_text, label_blocks, paywall_score, score_blocks, score_frame
+from .dom import split_html
+from .predict import (clean_html, clean_text, label_blocks, paywall_score, score_blocks,
+                      score_frame, score_html)
 
 __all__ = [
     "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError",
-    "ModelFileError", "clean_text", "label_blocks", "load_dataset", "load_model",
-    "paywall_score", "save_model", "score_blocks", "score_frame", "split_blocks",
+    "ModelFileError", "clean_html", "clean_text", "label_blocks", "load_dataset", "load_model",
+    "paywall_score", "save_model", "score_blocks", "score_frame", "score_html", "split_blocks",
+    "split_html",
 ]
 __version__ = "0.1.0"

@@ -16,7 +16,7 @@ from .dataset import load_dataset, write_dataset
 from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
-from .predict import paywall_score, score_blocks
+from .predict import paywall_score, score_blocks, score_html
 from .sources import parse_sources
 from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
@@ -24,26 +24,41 @@ PROG = "paywall-classifier"
 logger = logging.getLogger(__name__)
 
 
-def _read_page(name: str) -> str:
-    """Read a page file (or stdin for ``-``) as UTF-8 text, naming the file on failure."""
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+"""Page files read as HTML (others as text, one block per line) unless ``--html`` says so."""
+
+
+def _read_bytes(name: str) -> bytes:
+    """The bytes of a page file (or stdin for ``-``), naming the file on failure."""
     if name == "-":
-        return decode_page(sys.stdin.buffer.read(), source="<stdin>")
+        return sys.stdin.buffer.read()
     try:
-        return decode_page(Path(name).read_bytes(), source=name)
+        return Path(name).read_bytes()
     except OSError as err:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
 
 
-def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
-    """Score each PAGE argument; an empty page is an error naming the file."""
-    model = load_model(args.model)
-    out = []
-    for name in args.pages:
-        blocks = split_blocks(_read_page(name))
+def _score_page(name: str, is_html: bool, model) -> pd.DataFrame:
+    """Score one page file: HTML through its DOM, text one block per line."""
+    data = _read_bytes(name)
+    source = "<stdin>" if name == "-" else name
+    try:
+        if is_html:
+            return score_html(data, model)
+        blocks = split_blocks(decode_page(data, source=source))
         if not blocks:
-            raise InputError(f"{name}: page is empty: no non-blank line to score")
-        out.append((name, score_blocks(blocks, model)))
-    return out
+            raise InputError("page is empty: no non-blank line to score")
+        return score_blocks(blocks, model)
+    except InputError as err:
+        message = str(err)
+        raise InputError(message if message.startswith(source) else f"{source}: {message}") from None
+
+
+def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
+    """Score each PAGE argument; a bad page is an error naming the file."""
+    model = load_model(args.model)
+    return [(name, _score_page(name, args.html or name.lower().endswith(HTML_SUFFIXES), model))
+            for name in args.pages]
 
 
 def cmd_label(args) -> int:
@@ -66,6 +81,7 @@ def cmd_label(args) -> int:
 def cmd_clean(args) -> int:
     if args.output:
         summary = clean_corpus(args.pages, args.output, text_field=args.field,
+                               html=args.html or args.field == "html",
                                id_field=args.id_field, model_path=args.model,
                                probabilities=args.probabilities, workers=args.workers,
                                resume=args.resume, shard_size=args.shard_size,
@@ -102,6 +118,10 @@ def _print_report(report: dict) -> None:
     print(" " * 12 + "".join(f"{lab[:10]:>11}" for lab in labels))
     for lab, row in zip(labels, report["confusion"]["matrix"]):
         print(f"{lab:<12}" + "".join(f"{v:11d}" for v in row))
+    if "html" in report:
+        print(f"HTML mode (the same pages rendered through their publisher's template): "
+              f"macro F1 {report['html']['macro_f1']:.3f}, " + ", ".join(
+                  f"{lab} {s['f1']:.3f}" for lab, s in report["html"]["per_label"].items()))
     if "per_language" in report:
         print("macro F1 per language: " + ", ".join(
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
@@ -146,6 +166,12 @@ def _model_option(parser: argparse.ArgumentParser, default_help: str = "the bund
                         help=f"model file (default: {default_help}, {DEFAULT_MODEL_PATH.name})")
 
 
+def _html_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--html", action="store_true",
+                        help="pages are HTML (default: only files named *.html/*.htm, and "
+                             "corpus fields named 'html')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=(
         "Label the blocks (lines) of scraped pages as body, boilerplate, paywall or disclaimer, "
@@ -155,8 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("label", help="print every block of each page with its label and probability")
-    p.add_argument("pages", nargs="+", metavar="PAGE", help="text file, one block per line; - for stdin")
+    p.add_argument("pages", nargs="+", metavar="PAGE",
+                   help="text file, one block per line, or HTML file; - for stdin")
     p.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    _html_option(p)
     _model_option(p)
     p.set_defaults(func=cmd_label)
 
@@ -180,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus mode: records per shard, the unit of resuming")
     p.add_argument("--probabilities", action="store_true",
                    help="corpus mode: also write per-block probabilities")
+    _html_option(p)
     _model_option(p)
     p.set_defaults(func=cmd_clean)
 

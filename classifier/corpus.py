@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from .blocks import MAX_PAGE_CHARS, split_blocks
+from .dom import split_html
 from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import load_model
@@ -129,6 +130,7 @@ class Job:
     id_field: str | None = None
     model_path: str | None = None
     probabilities: bool = False
+    html: bool = False
 
 
 _MODELS: dict = {}
@@ -141,13 +143,24 @@ def _model(job: Job):
     return _MODELS[job.model_path]
 
 
-def _score_batches(pages: list[tuple[int, list[str]]], job: Job) -> Iterator[pd.DataFrame]:
+def page_blocks(text: str, html: bool) -> pd.DataFrame:
+    """A page's blocks (``position``, ``text`` and, for HTML, the DOM features)."""
+    if html:
+        blocks = split_html(text)
+    else:
+        lines = split_blocks(text)
+        blocks = pd.DataFrame({"position": np.arange(len(lines)), "text": lines})
+    if len(blocks) == 0:
+        raise InputError("page has no visible text")
+    return blocks
+
+
+def _score_batches(pages: list[tuple[int, pd.DataFrame]], job: Job) -> Iterator[pd.DataFrame]:
     """Scored block frames of consecutive pages, about ``SCORE_BATCH_BLOCKS`` blocks at a time."""
     batch: list[pd.DataFrame] = []
     size = 0
     for number, blocks in pages:
-        batch.append(pd.DataFrame({"page_id": number, "position": np.arange(len(blocks)),
-                                   "text": blocks}))
+        batch.append(blocks.assign(page_id=number))
         size += len(blocks)
         if size >= SCORE_BATCH_BLOCKS:
             yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
@@ -174,7 +187,7 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
     errors, good, pages = [], [], []
     for number, record in records:
         try:
-            blocks = split_blocks(_page_text(record, job.text_field))
+            blocks = page_blocks(_page_text(record, job.text_field), job.html)
         except ClassifierError as err:
             errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
                            "reason": str(err)})
@@ -335,8 +348,10 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
                  id_field: str | None = None, model_path: str | None = None,
                  probabilities: bool = False, workers: int = 1, resume: bool = False,
                  shard_size: int = SHARD_SIZE, engine: str = "local",
-                 scheduler: str | None = None, progress: bool = True) -> Summary:
-    """Clean every page of ``inputs`` into ``output``; see the module docstring.
+                 scheduler: str | None = None, progress: bool = True,
+                 html: bool = False) -> Summary:
+    """Clean every page of ``inputs`` into ``output``; see the module docstring. With ``html``
+    the pages are HTML, cut into blocks through their DOM.
 
     ``engine="local"`` runs in this process (``workers=1``) or a process pool; ``"dask"``
     sends the shards to a Dask cluster (``scheduler`` address, or a LocalCluster with
@@ -353,7 +368,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
         raise InputError(f"{shard_dir} exists from an earlier run: pass --resume to continue it, "
                          "or delete it to start again")
     shard_dir.mkdir(parents=True, exist_ok=True)
-    job = Job(text_field, id_field, model_path, probabilities)
+    job = Job(text_field, id_field, model_path, probabilities, html)
     _model(job)  # fail early on a bad model file, before reading the corpus
     summary = Summary()
     started = time.perf_counter()
@@ -395,13 +410,16 @@ def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:
     bar.update(result[2].records)
 
 
-def clean_dask_column(frame, column: str = "text", model_path: str | None = None):
-    """Apply the model to a ``dask.dataframe`` column of page texts, for data already in Dask.
+def clean_dask_column(frame, column: str = "text", model_path: str | None = None,
+                      html: bool | None = None):
+    """Apply the model to a ``dask.dataframe`` column of page texts, for data already in Dask
+    (``html``: the pages are HTML; by default when the column is named ``html``).
 
     Returns the frame with ``clean_text``, ``labels`` and ``paywall_score`` columns added
     (a page that cannot be cleaned gets empty text, no labels and an ``error`` message)."""
     meta = frame._meta.assign(clean_text="", labels=None, paywall_score=0.0, error="")
-    return frame.map_partitions(_clean_partition, column, Job(column, None, model_path), meta=meta)
+    job = Job(column, None, model_path, html=column == "html" if html is None else html)
+    return frame.map_partitions(_clean_partition, column, job, meta=meta)
 
 
 def _clean_partition(partition: pd.DataFrame, column: str, job: Job) -> pd.DataFrame:

@@ -7,6 +7,11 @@ its neighbours (out-of-publisher scores while training, so it learns how far to 
 sites it has never seen). Its probabilities are calibrated with a sigmoid on held-out
 publishers. A twin of stage two also sees how often the block's text repeats on the other
 pages of its site; it is used for blocks whose site has several pages in the batch.
+
+Blocks cut from HTML (with the ``dom_*`` columns of :mod:`classifier.dom`) are also seen by a
+DOM view: a gradient boosted model over the layout and DOM features alone, trained on the
+dataset's pages rendered through publisher templates (:mod:`classifier.render`). Their
+probabilities are the mean of the text view (stage two) and the DOM view.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import DatasetError
+from .dom import DOM_FEATURES
 from .features import (LayoutFeatures, TextFeatures, neighbour_names, neighbour_values,
                        site_repetition)
 
@@ -45,6 +51,17 @@ def site_column(X: pd.DataFrame) -> pd.Series | None:
         if column in X.columns:
             return X[column]
     return None
+
+
+def has_dom(X: pd.DataFrame) -> bool:
+    """Whether the blocks come from HTML and carry the DOM feature columns."""
+    return all(column in X.columns for column in DOM_FEATURES)
+
+
+def dom_inputs(X: pd.DataFrame) -> np.ndarray:
+    """The DOM features of each block and the mean of its neighbours'."""
+    dom = X[list(DOM_FEATURES)].to_numpy(dtype=float)
+    return np.hstack([dom, neighbour_values(dom, X)])
 
 
 def split_groups(X: pd.DataFrame) -> np.ndarray:
@@ -125,6 +142,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.site_stage_ = (None if np.isnan(repetition).all() else
                             self._calibrated_second_stage(np.hstack([second, repetition]), y,
                                                           groups, ensemble=True))
+        self.dom_stage_ = (self._calibrated_second_stage(np.hstack([layout, dom_inputs(X)]), y,
+                                                         groups, ensemble=False)
+                           if has_dom(X) else None)
         self.n_features_in_ = len(BLOCK_COLUMNS)
         return self
 
@@ -133,8 +153,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "second_stage_")
         X = check_block_frame(X)
         scores = self.first_stage_.decision_function(self.text_.transform(X))
-        second = self._stage_two_inputs(X, scores)
+        layout = self.layout_.transform(X)
+        second = self._stage_two_inputs(X, scores, layout)
         proba = self.second_stage_.predict_proba(second)
+        if self.dom_stage_ is not None and has_dom(X):
+            # Two views of each block, given equal say: its text in context, and its place in
+            # the DOM (with its shape). The DOM view learned on our rendered templates only,
+            # so on its own the text view would drown it out where both fit the training data.
+            dom_view = self.dom_stage_.predict_proba(np.hstack([layout, dom_inputs(X)]))
+            return (proba + dom_view) / 2
         repetition = site_repetition(X, site_column(X))
         known = ~np.isnan(repetition)
         if self.site_stage_ is not None and known.any():

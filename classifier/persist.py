@@ -25,7 +25,7 @@ from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 from .errors import ModelFileError
 
 FORMAT = "paywall-classifier-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
 REBUILD_HINT = ("rebuild the default model with: python -m classifier train --data data/ "
                 f"-o {Path('classifier') / 'models' / 'default.joblib'}")

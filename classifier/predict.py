@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .blocks import check_blocks, split_blocks
+from .dom import split_html
 from .errors import InputError
 from .labels import BODY, PAYWALL
 from .persist import load_model
@@ -32,10 +33,10 @@ def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> p
             out[f"proba_{label}"] = pd.Series(dtype=float)
         return out
     proba = model.predict_proba(out)
-    out["label"] = model.classes_[np.argmax(proba, axis=1)]
-    for i, label in enumerate(model.classes_):
-        out[f"proba_{label}"] = proba[:, i]
-    return out
+    scores = pd.DataFrame(proba, index=out.index,
+                          columns=[f"proba_{label}" for label in model.classes_])
+    scores.insert(0, "label", model.classes_[np.argmax(proba, axis=1)])
+    return pd.concat([out.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
 
 
 def score_blocks(blocks: list[str], model: BlockClassifier | None = None) -> pd.DataFrame:
@@ -65,4 +66,20 @@ def clean_text(page_text: str | bytes, model: BlockClassifier | None = None) -> 
     if not blocks:
         raise InputError("page is empty: no non-blank line to score")
     scored = score_blocks(blocks, model)
+    return "\n".join(scored.loc[scored["label"] == BODY, "text"])
+
+
+def score_html(page_html: str | bytes, model: BlockClassifier | None = None) -> pd.DataFrame:
+    """Score the blocks of ONE HTML page: its visual lines in order, with their DOM features,
+    ``label`` and ``proba_<label>``."""
+    blocks = split_html(page_html)
+    if len(blocks) == 0:
+        raise InputError("page has no visible text")
+    blocks.insert(0, "page_id", 0)
+    return score_frame(blocks, model).drop(columns=["page_id"])
+
+
+def clean_html(page_html: str | bytes, model: BlockClassifier | None = None) -> str:
+    """The article body of an HTML page: its body blocks, one per line, in page order."""
+    scored = score_html(page_html, model)
     return "\n".join(scored.loc[scored["label"] == BODY, "text"])

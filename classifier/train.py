@@ -10,9 +10,11 @@ from sklearn.model_selection import GroupKFold
 from tqdm.auto import tqdm
 
 from .dataset import validate_blocks
+from .dom import DOM_FEATURES
 from .errors import DatasetError
-from .model import BlockClassifier
+from .model import BlockClassifier, has_dom
 from .persist import data_hash, save_model
+from .render import add_dom_features
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +22,12 @@ CV_FOLDS = 5
 """Default number of publisher-held-out folds in evaluation."""
 
 
-def train_model(df: pd.DataFrame, *, random_state: int | None = 0, **params) -> BlockClassifier:
-    """Fit a :class:`BlockClassifier` on a labelled block table."""
+def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = True,
+                **params) -> BlockClassifier:
+    """Fit a :class:`BlockClassifier` on a labelled block table; with ``html``, the pages are
+    also rendered through publisher templates so that the model learns HTML mode too."""
+    if html and not has_dom(df):
+        df = add_dom_features(df)
     return BlockClassifier(random_state=random_state, **params).fit(df)
 
 
@@ -56,23 +62,29 @@ def macro_f1_by(scored: pd.DataFrame, column: str, labels) -> dict[str, float]:
 
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
-    """Predict every block with a model that never saw its publisher (GroupKFold by publisher)."""
+    """Predict every block with a model that never saw its publisher (GroupKFold by publisher):
+    ``predicted`` and ``proba_<label>`` from the block texts (text mode), ``predicted_html`` from
+    the page rendered through its publisher's template (HTML mode)."""
     df = validate_blocks(df, labels=df["label"].unique())
     publishers = df["publisher"].to_numpy()
     if len(np.unique(publishers)) < n_splits:
         raise DatasetError(f"cross-validation needs at least {n_splits} publishers, "
                            f"got {len(np.unique(publishers))}")
     labels = np.unique(df["label"])
+    df = df.drop(columns=list(DOM_FEATURES), errors="ignore")
+    with_dom = add_dom_features(df)
     proba = np.zeros((len(df), len(labels)))
+    proba_html = np.zeros((len(df), len(labels)))
     folds = list(GroupKFold(n_splits).split(df, groups=publishers))
     for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
                                     disable=not progress):
-        model = train_model(df.iloc[train_idx], random_state=random_state, n_jobs=-1)
-        fold_proba = model.predict_proba(df.iloc[test_idx])
-        for i, label in enumerate(model.classes_):
-            proba[test_idx, np.searchsorted(labels, label)] = fold_proba[:, i]
+        model = train_model(with_dom.iloc[train_idx], random_state=random_state, n_jobs=-1)
+        columns = np.searchsorted(labels, model.classes_)
+        proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
+        proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
     out = df.copy()
     out["predicted"] = labels[np.argmax(proba, axis=1)]
+    out["predicted_html"] = labels[np.argmax(proba_html, axis=1)]
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
     return out
@@ -80,7 +92,8 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
 
 def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: int | None = 0,
                    progress: bool = True) -> dict:
-    """Publisher-held-out scores overall, per language and per publisher."""
+    """Publisher-held-out scores overall, per language and per publisher (text mode), and
+    overall for the same pages rendered to HTML (``report["html"]``)."""
     oof = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
                                   progress=progress)
     labels = sorted(oof["label"].unique())
@@ -90,4 +103,5 @@ def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: 
               **label_scores(oof["label"], oof["predicted"], labels)}
     report["per_language"] = macro_f1_by(oof, "lang", labels)
     report["per_publisher"] = macro_f1_by(oof, "publisher", labels)
+    report["html"] = label_scores(oof["label"], oof["predicted_html"], labels)
     return report

@@ -35,6 +35,19 @@ def test_clean_prints_only_body(capsys):
     assert "Subscribe" not in out and "₹" not in out and "Skip to main content" not in out
 
 
+def test_label_and_clean_read_html_files_through_the_dom(capsys, tmp_path):
+    html_page = EXAMPLE_PAGE.with_suffix(".html")
+    assert main(["label", str(html_page)]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
+    assert rows[0][2].startswith("Envoys meet in Valdora")      # the <title>, not raw markup
+    assert not any("<" in row[2] for row in rows)
+    renamed = tmp_path / "page.txt"
+    renamed.write_bytes(html_page.read_bytes())
+    assert main(["clean", "--html", str(renamed)]) == 0
+    out = capsys.readouterr().out
+    assert "Diplomats from the two neighbouring republics" in out and "₹" not in out
+
+
 def test_train_then_evaluate_with_that_model(tmp_path, small_dataset, capsys):
     data = tmp_path / "small.parquet"
     write_dataset(small_dataset, data)

@@ -79,6 +79,20 @@ def test_formats_follow_the_file_extensions(tmp_path, source_name, output_name):
     assert all("lake ferry" in r["clean_text"] for r in result)
 
 
+def test_html_field_is_cut_into_blocks_through_the_dom(tmp_path):
+    html_page = EXAMPLE_PAGE.with_suffix(".html").read_text(encoding="utf-8")
+    write_jsonl(tmp_path / "in.jsonl", [{"id": "page", "html": html_page},
+                                        {"id": "no-text", "html": "<script>x()</script>"}])
+    summary = clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", text_field="html",
+                           html=True, id_field="id", progress=False)
+    [output] = [json.loads(line) for line in open(tmp_path / "out.jsonl", encoding="utf-8")]
+    [error] = [json.loads(line) for line in open(tmp_path / "out.jsonl.errors.jsonl")]
+    assert output["clean_text"].startswith("Diplomats from the two neighbouring republics")
+    assert "<" not in output["clean_text"] and "₹" not in output["clean_text"]
+    assert error["id"] == "no-text" and "no visible text" in error["reason"]
+    assert summary.pages == 1 and summary.errors == 1
+
+
 def test_existing_shards_need_resume(tmp_path):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"text": STORY}])

@@ -1,7 +1,7 @@
 import pytest
 
-from classifier import (InputError, clean_text, label_blocks, paywall_score, score_blocks,
-                        split_blocks)
+from classifier import (InputError, clean_html, clean_text, label_blocks, paywall_score,
+                        score_blocks, score_html, split_blocks)
 from conftest import EXAMPLE_PAGE
 
 ARTICLE_ONLY = [
@@ -74,3 +74,30 @@ def test_empty_inputs():
     assert score_blocks([]).empty
     with pytest.raises(InputError, match="page is empty"):
         clean_text(" \n\n ")
+
+
+EXAMPLE_HTML = EXAMPLE_PAGE.with_suffix(".html")
+
+
+def test_score_html_gives_blocks_with_dom_features_labels_and_probabilities():
+    scored = score_html(EXAMPLE_HTML.read_bytes())
+    assert {"text", "label", "proba_body", "dom_in_link"} <= set(scored.columns)
+    assert ((scored.filter(like="proba_").sum(axis=1) - 1).abs() < 1e-6).all()
+    assert scored["text"].iloc[0].startswith("Envoys meet in Valdora")   # the <title>
+
+
+def test_example_html_page_keeps_the_story_and_drops_every_pitch():
+    """The design's example page as a site would serve it: header menu, story in an article,
+    agency note, then a subscription overlay with plan cards and a benefit list."""
+    story = [b for b in split_blocks(EXAMPLE_PAGE.read_text(encoding="utf-8"))
+             if len(b) > 120 and "Courier" not in b]
+    kept = clean_html(EXAMPLE_HTML.read_text(encoding="utf-8")).split("\n")
+    assert kept == story
+    scored = score_html(EXAMPLE_HTML.read_text(encoding="utf-8"))
+    pitch = scored[scored["text"].str.contains("free articles|₹|Subscri|renew", regex=True)]
+    assert len(pitch) >= 5 and set(pitch["label"]) == {"paywall"}
+
+
+def test_clean_html_refuses_a_page_without_visible_text():
+    with pytest.raises(InputError, match="no visible text"):
+        clean_html("<html><head><script>var x = 1;</script></head><body></body></html>")
