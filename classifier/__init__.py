@@ -1,7 +1,7 @@
 """Paywall and boilerplate detection: label the blocks of scraped pages, keep the article body."""
 from __future__ import annotations
 
-from .blocks import split_blocks
+from .blocks import Limits, split_blocks
 from .dataset import load_dataset
 from .errors import ClassifierError, DatasetError, InputError, ModelFileError
 from .labels import DEFAULT_LABELS
@@ -10,7 +10,7 @@ from .persist import load_model, save_model
 from .predict import clean_text, label_blocks, paywall_score, score_blocks, score_frame
 
 __all__ = [
-    "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError",
+    "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError", "Limits",
     "ModelFileError", "clean_text", "label_blocks", "load_dataset", "load_model",
     "paywall_score", "save_model", "score_blocks", "score_frame", "split_blocks",
 ]

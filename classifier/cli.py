@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .blocks import decode_page, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits, decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import load_dataset, write_dataset
 from .errors import ClassifierError, InputError
@@ -37,13 +37,24 @@ def _read_page(name: str) -> str:
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
     """Score each PAGE argument; an empty page is an error naming the file."""
     model = load_model(args.model)
+    limits = _limits(args)
     out = []
     for name in args.pages:
-        blocks = split_blocks(_read_page(name))
+        text = _read_page(name)
+        try:
+            blocks = split_blocks(text, limits=limits)
+        except InputError as err:
+            raise InputError(f"{name}: {err}") from None
         if not blocks:
             raise InputError(f"{name}: page is empty: no non-blank line to score")
-        out.append((name, score_blocks(blocks, model)))
+        out.append((name, score_blocks(blocks, model, limits=limits)))
     return out
+
+
+def _limits(args) -> Limits:
+    """The page limits given on the command line (defaults for those not given)."""
+    return Limits(max_page_chars=args.max_page_chars, max_blocks=args.max_blocks,
+                  max_block_chars=args.max_block_chars)
 
 
 def cmd_label(args) -> int:
@@ -70,7 +81,7 @@ def cmd_clean(args) -> int:
                                probabilities=args.probabilities, workers=args.workers,
                                resume=args.resume, shard_size=args.shard_size,
                                engine=args.engine, scheduler=args.scheduler,
-                               progress=not args.quiet)
+                               progress=not args.quiet, limits=_limits(args))
         print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
         return 0
     for name, scored in _scored_pages(args):
@@ -146,6 +157,19 @@ def _model_option(parser: argparse.ArgumentParser, default_help: str = "the bund
                         help=f"model file (default: {default_help}, {DEFAULT_MODEL_PATH.name})")
 
 
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    """--max-page-chars, --max-blocks and --max-block-chars (see README, Limits)."""
+    parser.add_argument("--max-page-chars", type=int, metavar="N",
+                        default=DEFAULT_LIMITS.max_page_chars,
+                        help="refuse a page longer than N characters (default %(default)s)")
+    parser.add_argument("--max-blocks", type=int, metavar="N", default=DEFAULT_LIMITS.max_blocks,
+                        help="refuse a page of more than N blocks (default %(default)s)")
+    parser.add_argument("--max-block-chars", type=int, metavar="N",
+                        default=DEFAULT_LIMITS.max_block_chars,
+                        help="the model reads the first N characters of a longer block; the "
+                             "output keeps it whole (default %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=(
         "Label the blocks (lines) of scraped pages as body, boilerplate, paywall or disclaimer, "
@@ -157,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("label", help="print every block of each page with its label and probability")
     p.add_argument("pages", nargs="+", metavar="PAGE", help="text file, one block per line; - for stdin")
     p.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    _limit_options(p)
     _model_option(p)
     p.set_defaults(func=cmd_label)
 
@@ -180,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus mode: records per shard, the unit of resuming")
     p.add_argument("--probabilities", action="store_true",
                    help="corpus mode: also write per-block probabilities")
+    _limit_options(p)
     _model_option(p)
     p.set_defaults(func=cmd_clean)
 

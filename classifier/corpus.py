@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from .blocks import MAX_PAGE_CHARS, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits, split_blocks
 from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import load_model
@@ -37,6 +36,12 @@ SHARD_SIZE = 1000
 """Records per shard: the unit of work for a worker and of resuming."""
 SCORE_BATCH_BLOCKS = 20_000
 """Blocks scored at once within a shard: bounds memory whatever the shard and page sizes."""
+SHARD_MAX_CHARS = 20_000_000
+"""A shard also ends once its pages hold this many characters, so that a corpus of huge
+pages does not hold ``SHARD_SIZE`` of them in memory at once."""
+JSON_BYTES_PER_CHAR = 6
+"""A JSONL line may take up to this many bytes per allowed page character (``\\uXXXX``
+escapes), plus 1 MiB for the other fields; a longer line is an error, skipped unread."""
 
 
 @dataclass
@@ -74,10 +79,12 @@ def _suffix(path: Path) -> str:
     raise InputError(f"{path}: unsupported corpus file type; use .jsonl, .jsonl.gz, .csv or .parquet")
 
 
-def read_records(path: str | Path) -> Iterator[dict]:
-    """Yield the records of one corpus file in order; a malformed JSON line is yielded as an
-    ``{"__error__": reason}`` record so that it gets its own error line and keeps its number."""
+def read_records(path: str | Path, limits: Limits | None = None) -> Iterator[dict]:
+    """Yield the records of one corpus file in order; a malformed or oversized JSON line is
+    yielded as an ``{"__error__": reason}`` record so that it gets its own error line and keeps
+    its number."""
     path = Path(path)
+    max_line_bytes = JSON_BYTES_PER_CHAR * (limits or DEFAULT_LIMITS).max_page_chars + 2**20
     kind = _suffix(path)
     if kind == ".parquet":
         for batch in pq.ParquetFile(path).iter_batches(batch_size=SHARD_SIZE):
@@ -89,8 +96,23 @@ def read_records(path: str | Path) -> Iterator[dict]:
     else:
         opener = gzip.open if kind.endswith(".gz") else open
         with opener(path, "rb") as handle:
-            for line in handle:
-                yield _parse_json_line(line)
+            for line in _bounded_lines(handle, max_line_bytes):
+                yield _parse_json_line(line) if isinstance(line, bytes) else line
+
+
+def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | dict]:
+    """The lines of a binary file; a line over ``max_bytes`` is skipped in 1 MiB reads (never
+    held whole) and given as an ``{"__error__": reason}`` record instead."""
+    while line := handle.readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while (chunk := handle.readline(2**20)) and not chunk.endswith(b"\n"):
+            size += len(chunk)
+        size += len(chunk)
+        yield {"__error__": f"JSON line has {size:,} bytes, over the limit of {max_bytes:,} "
+                            "bytes for a page of max_page_chars characters"}
 
 
 def _parse_json_line(line: bytes) -> dict:
@@ -105,7 +127,7 @@ def _parse_json_line(line: bytes) -> dict:
     return record
 
 
-def _page_text(record: dict, text_field: str) -> str:
+def _page_text(record: dict, text_field: str, limits: Limits) -> str:
     """The page text of a record, or InputError saying why it cannot be cleaned."""
     if "__error__" in record:
         raise InputError(record["__error__"])
@@ -114,8 +136,7 @@ def _page_text(record: dict, text_field: str) -> str:
     text = record[text_field]
     if not isinstance(text, str):
         raise InputError(f"field {text_field!r} is {type(text).__name__}, not text")
-    if len(text) > MAX_PAGE_CHARS:
-        raise InputError(f"page has {len(text):,} characters, over the limit of {MAX_PAGE_CHARS:,}")
+    limits.check_page_chars(len(text))
     if not text.strip():
         raise InputError("page is empty")
     return text
@@ -129,6 +150,7 @@ class Job:
     id_field: str | None = None
     model_path: str | None = None
     probabilities: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 _MODELS: dict = {}
@@ -150,10 +172,10 @@ def _score_batches(pages: list[tuple[int, list[str]]], job: Job) -> Iterator[pd.
                                    "text": blocks}))
         size += len(blocks)
         if size >= SCORE_BATCH_BLOCKS:
-            yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+            yield score_frame(pd.concat(batch, ignore_index=True), _model(job), limits=job.limits)
             batch, size = [], 0
     if batch:
-        yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+        yield score_frame(pd.concat(batch, ignore_index=True), _model(job), limits=job.limits)
 
 
 def _output_record(record: dict, page: pd.DataFrame, job: Job) -> dict:
@@ -174,7 +196,8 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
     errors, good, pages = [], [], []
     for number, record in records:
         try:
-            blocks = split_blocks(_page_text(record, job.text_field))
+            blocks = split_blocks(_page_text(record, job.text_field, job.limits),
+                                  limits=job.limits)
         except ClassifierError as err:
             errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
                            "reason": str(err)})
@@ -192,18 +215,28 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
     return outputs, errors, summary
 
 
-def _numbered(inputs: list[Path]) -> Iterator[tuple[int, dict]]:
+def _numbered(inputs: list[Path], limits: Limits) -> Iterator[tuple[int, dict]]:
     """Records of all inputs in order, numbered from 1 across the files."""
     number = 1
     for path in inputs:
-        for record in read_records(path):
+        for record in read_records(path, limits):
             yield number, record
             number += 1
 
 
-def _shards(inputs: list[Path], size: int) -> Iterator[list[tuple[int, dict]]]:
-    records = _numbered(inputs)
-    while shard := list(islice(records, size)):
+def _shards(inputs: list[Path], size: int, job: Job) -> Iterator[list[tuple[int, dict]]]:
+    """Consecutive shards of at most ``size`` records and about ``SHARD_MAX_CHARS`` characters
+    of page text (a shard always takes at least one record)."""
+    shard: list[tuple[int, dict]] = []
+    chars = 0
+    for item in _numbered(inputs, job.limits):
+        text = item[1].get(job.text_field)
+        chars += len(text) if isinstance(text, str) else 0
+        shard.append(item)
+        if len(shard) >= size or chars >= SHARD_MAX_CHARS:
+            yield shard
+            shard, chars = [], 0
+    if shard:
         yield shard
 
 
@@ -335,7 +368,8 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
                  id_field: str | None = None, model_path: str | None = None,
                  probabilities: bool = False, workers: int = 1, resume: bool = False,
                  shard_size: int = SHARD_SIZE, engine: str = "local",
-                 scheduler: str | None = None, progress: bool = True) -> Summary:
+                 scheduler: str | None = None, progress: bool = True,
+                 limits: Limits | None = None) -> Summary:
     """Clean every page of ``inputs`` into ``output``; see the module docstring.
 
     ``engine="local"`` runs in this process (``workers=1``) or a process pool; ``"dask"``
@@ -353,7 +387,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
         raise InputError(f"{shard_dir} exists from an earlier run: pass --resume to continue it, "
                          "or delete it to start again")
     shard_dir.mkdir(parents=True, exist_ok=True)
-    job = Job(text_field, id_field, model_path, probabilities)
+    job = Job(text_field, id_field, model_path, probabilities, limits or DEFAULT_LIMITS)
     _model(job)  # fail early on a bad model file, before reading the corpus
     summary = Summary()
     started = time.perf_counter()
@@ -362,7 +396,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
     pool = _executor(engine, workers, scheduler, job)
     pending: list = []
     try:
-        for index, shard in enumerate(_shards(inputs, shard_size)):
+        for index, shard in enumerate(_shards(inputs, shard_size, job)):
             n_shards = index + 1
             done_path = _shard_paths(shard_dir, index)[2]
             if resume and done_path.exists():
@@ -395,13 +429,15 @@ def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:
     bar.update(result[2].records)
 
 
-def clean_dask_column(frame, column: str = "text", model_path: str | None = None):
+def clean_dask_column(frame, column: str = "text", model_path: str | None = None,
+                      limits: Limits | None = None):
     """Apply the model to a ``dask.dataframe`` column of page texts, for data already in Dask.
 
     Returns the frame with ``clean_text``, ``labels`` and ``paywall_score`` columns added
     (a page that cannot be cleaned gets empty text, no labels and an ``error`` message)."""
     meta = frame._meta.assign(clean_text="", labels=None, paywall_score=0.0, error="")
-    return frame.map_partitions(_clean_partition, column, Job(column, None, model_path), meta=meta)
+    job = Job(column, None, model_path, limits=limits or DEFAULT_LIMITS)
+    return frame.map_partitions(_clean_partition, column, job, meta=meta)
 
 
 def _clean_partition(partition: pd.DataFrame, column: str, job: Job) -> pd.DataFrame:

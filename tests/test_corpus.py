@@ -8,8 +8,10 @@ import time
 import pandas as pd
 import pytest
 
-from classifier import InputError
-from classifier.corpus import clean_corpus, read_records
+from classifier import InputError, label_blocks, split_blocks
+from classifier.blocks import Limits
+from classifier.cli import main
+from classifier.corpus import clean_corpus, clean_shard, read_records
 from conftest import EXAMPLE_PAGE
 
 STORY = "\n".join([
@@ -149,3 +151,57 @@ def test_clean_dask_column(dask_cluster):
     assert result["clean_text"].iloc[0].startswith("The lake ferry")
     assert result["error"].tolist()[1] == "page is empty" and result["clean_text"].iloc[1] == ""
     assert result["paywall_score"].iloc[2] > 0.8
+
+
+def test_pages_over_the_limits_are_error_lines_and_the_others_are_cleaned(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": "first", "text": STORY},
+                         {"id": "50MB", "text": "word " * 10_000_000},
+                         {"id": "million-lines", "text": "x\n" * 1_000_000},
+                         {"id": "last", "text": STORY}])
+    summary = clean_corpus([source], tmp_path / "out.jsonl", id_field="id", progress=False)
+    outputs = list(read_records(tmp_path / "out.jsonl"))
+    errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
+    assert [o["id"] for o in outputs] == ["first", "last"]
+    assert [(e["record"], e["id"]) for e in errors] == [(2, "50MB"), (3, "million-lines")]
+    assert "50,000,000 characters, over the limit of 10,000,000 (max_page_chars)" in errors[0]["reason"]
+    assert "1,000,000 blocks, over the limit of 50,000 (max_blocks)" in errors[1]["reason"]
+    assert summary.records == 4 and summary.pages == 2 and summary.errors == 2
+
+
+def test_limits_are_configurable_from_the_command_line(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": "ok", "text": STORY}, {"id": "big", "text": STORY + "\nmore"},
+                         {"id": "many", "text": "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm"}])
+    assert main(["-q", "clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--id-field", "id",
+                 "--max-page-chars", str(len(STORY)), "--max-blocks", "12",
+                 "--max-block-chars", "100"]) == 0
+    outputs = list(read_records(tmp_path / "out.jsonl"))
+    errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
+    assert [o["id"] for o in outputs] == ["ok"]
+    short_sight = label_blocks(split_blocks(STORY), limits=Limits(max_block_chars=100))
+    assert outputs[0]["labels"] == short_sight != label_blocks(split_blocks(STORY))
+    assert [(e["id"], "over the limit" in e["reason"]) for e in errors] == [("big", True), ("many", True)]
+    assert "(max_page_chars)" in errors[0]["reason"] and "(max_blocks)" in errors[1]["reason"]
+
+
+def test_an_oversized_json_line_is_skipped_unread_as_an_error(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": 1, "text": STORY}, {"id": 2, "text": "y" * 3_000_000},
+                         {"id": 3, "text": STORY}])
+    records = list(read_records(source, Limits(max_page_chars=100_000)))
+    assert [r.get("id") for r in records] == [1, None, 3]
+    assert records[1]["__error__"].startswith("JSON line has 3,000,022 bytes, over the limit of 1,648,576")
+
+
+def test_shards_are_cut_by_characters_as_well_as_records(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(5)])
+    clean_corpus([source], tmp_path / "whole.jsonl", progress=False)
+    monkeypatch.setattr("classifier.corpus.SHARD_MAX_CHARS", len(STORY) + 1)
+    shards = []
+    monkeypatch.setattr("classifier.corpus.clean_shard",
+                        lambda shard, job, real=clean_shard: shards.append(len(shard)) or real(shard, job))
+    clean_corpus([source], tmp_path / "cut.jsonl", progress=False)
+    assert shards == [2, 2, 1]
+    assert (tmp_path / "cut.jsonl").read_text() == (tmp_path / "whole.jsonl").read_text()
