@@ -124,9 +124,10 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
                 + ["{broken"])
-    clean_corpus([source], tmp_path / "local.jsonl", shard_size=2, progress=False)
+    clean_corpus([source], tmp_path / "local.jsonl", shard_size=2, probabilities=True,
+                 progress=False)
     clean_corpus([source], tmp_path / "dask.jsonl", shard_size=2, engine="dask",
-                 scheduler=dask_cluster.scheduler_address, progress=False)
+                 scheduler=dask_cluster.scheduler_address, probabilities=True, progress=False)
     assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
     assert ((tmp_path / "dask.jsonl.errors.jsonl").read_text()
             == (tmp_path / "local.jsonl.errors.jsonl").read_text())
@@ -134,10 +135,15 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
 
 def test_local_workers_give_the_same_output(tmp_path):
     source = tmp_path / "in.jsonl"
-    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)])
-    clean_corpus([source], tmp_path / "one.jsonl", shard_size=2, progress=False)
-    clean_corpus([source], tmp_path / "two.jsonl", shard_size=2, workers=2, progress=False)
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
+                + ["{broken"])
+    clean_corpus([source], tmp_path / "one.jsonl", shard_size=2, probabilities=True,
+                 progress=False)
+    clean_corpus([source], tmp_path / "two.jsonl", shard_size=2, workers=2, probabilities=True,
+                 progress=False)
     assert (tmp_path / "two.jsonl").read_text() == (tmp_path / "one.jsonl").read_text()
+    assert ((tmp_path / "two.jsonl.errors.jsonl").read_text()
+            == (tmp_path / "one.jsonl.errors.jsonl").read_text() != "")
 
 
 def test_clean_dask_column(dask_cluster):
