@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .blocks import Limits, split_blocks
 from .dataset import load_dataset
-from .errors import ClassifierError, DatasetError, InputError, ModelFileError
+from .errors import ClassifierError, DatasetError, InputError, ModelFileError, OutputError
 from .labels import DEFAULT_LABELS
 from .model import BlockClassifier
 from .persist import load_model, save_model
@@ -11,7 +11,7 @@ from .predict import clean_text, label_blocks, paywall_score, score_blocks, scor
 
 __all__ = [
     "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError", "Limits",
-    "ModelFileError", "clean_text", "label_blocks", "load_dataset", "load_model",
+    "ModelFileError", "OutputError", "clean_text", "label_blocks", "load_dataset", "load_model",
     "paywall_score", "save_model", "score_blocks", "score_frame", "split_blocks",
 ]
 __version__ = "0.1.0"

@@ -8,6 +8,7 @@ skips the complete shards) and gives the same output as an uninterrupted run.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import multiprocessing
@@ -17,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from .blocks import DEFAULT_LIMITS, Limits, split_blocks
-from .errors import ClassifierError, InputError
+from .errors import ClassifierError, InputError, OutputError
 from .labels import BODY
 from .persist import load_model
 from .predict import paywall_score, score_frame
@@ -240,8 +241,28 @@ def _shards(inputs: list[Path], size: int, job: Job) -> Iterator[list[tuple[int,
         yield shard
 
 
+def _tmp(path: Path) -> Path:
+    """The temporary name a file is written under before its atomic rename."""
+    return Path(f"{path}.tmp")
+
+
+def _os_reason(err: OSError) -> str:
+    """An OS error as text without a file name, e.g. ``No space left on device (ENOSPC)``."""
+    name = errno.errorcode.get(err.errno or 0)
+    return f"{err.strerror or err}" + (f" ({name})" if name else "")
+
+
+def _remove(*paths: Path) -> None:
+    """Delete files that may or may not exist, ignoring errors (used while failing)."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _write_jsonl_atomically(path: Path, rows: list[dict]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = _tmp(path)
     with open(tmp, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -256,14 +277,22 @@ def _shard_paths(shard_dir: Path, index: int) -> tuple[Path, Path, Path]:
 
 
 def _save_shard(shard_dir: Path, index: int, result: tuple[list[dict], list[dict], Summary]) -> None:
-    """Write a shard's outputs and errors, then its marker: only a marker makes it complete."""
+    """Write a shard's outputs and errors, then its marker: only a marker makes it complete.
+
+    If a write fails (disk full, no permission), every file of the shard is removed and an
+    OutputError names the file and the OS error; the shards before it stay complete."""
     outputs, errors, summary = result
-    out_path, err_path, done_path = _shard_paths(shard_dir, index)
-    _write_jsonl_atomically(out_path, outputs)
-    _write_jsonl_atomically(err_path, errors)
     counts = {"records": summary.records, "pages": summary.pages, "blocks": summary.blocks,
               "errors": summary.errors, "labels": dict(summary.labels)}
-    _write_jsonl_atomically(done_path, [counts])
+    paths = _shard_paths(shard_dir, index)
+    for path, rows in zip(paths, (outputs, errors, [counts])):
+        try:
+            _write_jsonl_atomically(path, rows)
+        except OSError as err:
+            _remove(*paths, *map(_tmp, paths))
+            raise OutputError(f"cannot write shard {path}: {_os_reason(err)}; the complete "
+                              "shards before it are kept: free space or fix permissions, then "
+                              "run again with --resume") from None
 
 
 def _load_done(done_path: Path) -> Summary:
@@ -273,14 +302,26 @@ def _load_done(done_path: Path) -> Summary:
 
 
 def _assemble(shard_dir: Path, n_shards: int, output: Path) -> None:
+    """Join the shards into the output files, or raise OutputError keeping the shards."""
+    errors_path = Path(f"{output}.errors.jsonl")
+    try:
+        _join_shards(shard_dir, n_shards, output, errors_path)
+    except OSError as err:
+        _remove(_tmp(output), _tmp(errors_path))
+        where = f" (at {err.filename})" if err.filename else ""
+        raise OutputError(f"cannot write {output}: {_os_reason(err)}{where}; all shards are "
+                          f"complete in {shard_dir}: free space or fix permissions, then run "
+                          "again with --resume") from None
+
+
+def _join_shards(shard_dir: Path, n_shards: int, output: Path, errors_path: Path) -> None:
     """Join the shards, in order, into the output file (its format from its extension) and
     ``OUTPUT.errors.jsonl``; both appear by atomic rename."""
-    errors_path = Path(f"{output}.errors.jsonl")
-    with open(f"{errors_path}.tmp", "wb") as errors:
+    with open(_tmp(errors_path), "wb") as errors:
         for index in range(n_shards):
             with open(_shard_paths(shard_dir, index)[1], "rb") as part:
                 shutil.copyfileobj(part, errors)
-    tmp = Path(f"{output}.tmp")
+    tmp = _tmp(output)
     kind = _suffix(output)
     if kind in (".jsonl", ".ndjson", ".jsonl.gz"):
         opener = gzip.open if kind.endswith(".gz") else open
@@ -291,7 +332,7 @@ def _assemble(shard_dir: Path, n_shards: int, output: Path) -> None:
     else:
         _assemble_table(shard_dir, n_shards, tmp, kind)
     os.replace(tmp, output)
-    os.replace(f"{errors_path}.tmp", errors_path)
+    os.replace(_tmp(errors_path), errors_path)
 
 
 def _shard_frame(path: Path) -> pd.DataFrame:
@@ -388,6 +429,8 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
                          "or delete it to start again")
     shard_dir.mkdir(parents=True, exist_ok=True)
     job = Job(text_field, id_field, model_path, probabilities, limits or DEFAULT_LIMITS)
+    _check_settings(shard_dir, {"inputs": [str(p) for p in inputs], "shard_size": shard_size,
+                                "job": asdict(job)})
     _model(job)  # fail early on a bad model file, before reading the corpus
     summary = Summary()
     started = time.perf_counter()
@@ -421,6 +464,26 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
     shutil.rmtree(shard_dir)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_settings(shard_dir: Path, settings: dict) -> None:
+    """Record a run's settings beside its shards; a resumed run must have the same ones, or
+    its shards would not line up with the records."""
+    path = shard_dir / "run.json"
+    settings = json.loads(json.dumps(settings))
+    if path.exists():
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+        changed = [f"{key} was {earlier.get(key)!r}" for key in settings
+                   if earlier.get(key) != settings[key]]
+        if changed:
+            raise InputError(f"{shard_dir} is from a run with other settings ({'; '.join(changed)})"
+                             ": resume with the same ones, or delete it to start again")
+        return
+    try:
+        _write_jsonl_atomically(path, [settings])
+    except OSError as err:
+        _remove(path, _tmp(path))
+        raise OutputError(f"cannot write {path}: {_os_reason(err)}") from None
 
 
 def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:

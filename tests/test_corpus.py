@@ -1,9 +1,11 @@
+import errno
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -211,3 +213,82 @@ def test_shards_are_cut_by_characters_as_well_as_records(tmp_path, monkeypatch):
     clean_corpus([source], tmp_path / "cut.jsonl", progress=False)
     assert shards == [2, 2, 1]
     assert (tmp_path / "cut.jsonl").read_text() == (tmp_path / "whole.jsonl").read_text()
+
+
+def _failing_writer(fail_name, error, real):
+    """A shard writer that writes half of ``fail_name``'s temporary file and then fails."""
+    def write(path, rows):
+        if path.name == fail_name:
+            tmp = path.parent / f"{path.name}.tmp"
+            tmp.write_text(json.dumps(rows[0])[:20] if rows else "")
+            raise error
+        real(path, rows)
+    return write
+
+
+@pytest.mark.parametrize("fail_name, error", [
+    ("part-000002.jsonl", OSError(errno.ENOSPC, "No space left on device")),
+    ("part-000001.done", PermissionError(errno.EACCES, "Permission denied")),
+], ids=["disk-full-on-third-shard", "no-permission-on-second-marker"])
+def test_a_failed_shard_write_stops_the_run_and_resume_completes_it(
+        tmp_path, capsys, monkeypatch, fail_name, error):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(7)]
+                + ["{broken"])
+    command = ["-q", "clean", str(source), "--shard-size", "2", "--probabilities"]
+    assert main(command + ["-o", str(tmp_path / "whole.jsonl")]) == 0
+    capsys.readouterr()
+    import classifier.corpus as corpus
+    monkeypatch.setattr(corpus, "_write_jsonl_atomically",
+                        _failing_writer(fail_name, error, corpus._write_jsonl_atomically))
+    output = tmp_path / "out.jsonl"
+    assert main(command + ["-o", str(output)]) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"paywall-classifier: cannot write shard {output}.shards/{fail_name}: ")
+    assert error.strerror in message and "--resume" in message and len(message.splitlines()) == 1
+    failed = int(fail_name[5:11])
+    left = sorted(path.name for path in (tmp_path / "out.jsonl.shards").iterdir())
+    assert left == sorted(["run.json"] + [f"part-{i:06d}{end}" for i in range(failed)
+                                          for end in (".done", ".errors.jsonl", ".jsonl")])
+    assert not output.exists()
+    monkeypatch.undo()
+    assert main(command + ["-o", str(output), "--resume"]) == 0
+    assert f"{failed} complete shards reused" in capsys.readouterr().out
+    assert output.read_text() == (tmp_path / "whole.jsonl").read_text()
+    assert (Path(f"{output}.errors.jsonl").read_text()
+            == (tmp_path / "whole.jsonl.errors.jsonl").read_text() != "")
+
+
+def test_a_failed_output_write_keeps_the_shards_for_resume(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(3)])
+    output = tmp_path / "out.jsonl"
+
+    def full_disk(source_handle, target_handle):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr("classifier.corpus.shutil.copyfileobj", full_disk)
+    assert main(["-q", "clean", str(source), "-o", str(output), "--shard-size", "2"]) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"paywall-classifier: cannot write {output}: No space left on "
+                              "device (ENOSPC)")
+    assert not output.exists() and not Path(f"{output}.tmp").exists()
+    assert len(list(Path(f"{output}.shards").glob("*.done"))) == 2
+    monkeypatch.undo()
+    assert main(["-q", "clean", str(source), "-o", str(output), "--shard-size", "2",
+                 "--resume"]) == 0
+    assert [r["id"] for r in read_records(output)] == [0, 1, 2]
+
+
+def test_resume_with_other_settings_is_refused(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY} for n in range(3)])
+    output = tmp_path / "out.jsonl"
+    monkeypatch.setattr("classifier.corpus._assemble",
+                        lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):   # stopped before assembling: the shards stay
+        clean_corpus([source], output, shard_size=2, progress=False)
+    monkeypatch.undo()
+    with pytest.raises(InputError, match="from a run with other settings \\(shard_size was 2\\)"):
+        clean_corpus([source], output, shard_size=3, resume=True, progress=False)
+    clean_corpus([source], output, shard_size=2, resume=True, progress=False)
+    assert len(list(read_records(output))) == 3
