@@ -1,10 +1,13 @@
 """Streaming cleaning of large corpora: JSONL (optionally gzipped), CSV or Parquet in and out.
 
 Every input record gives exactly one output record or one line in ``OUTPUT.errors.jsonl``
-(record number, id, reason): nothing is dropped silently. Records are processed in shards of
-``SHARD_SIZE``; each finished shard is written to a temporary file and renamed into
-``OUTPUT.shards/`` atomically, so a run killed at any moment can be resumed (``resume=True``
-skips the complete shards) and gives the same output as an uninterrupted run.
+(record number, id, reason): nothing is dropped silently, and a page over the :class:`Limits`
+is such an error line. Records are processed in shards of ``SHARD_SIZE`` (and at most about
+``SHARD_MAX_CHARS`` characters); each finished shard is written to a temporary file and
+renamed into ``OUTPUT.shards/`` atomically, so a run killed at any moment can be resumed
+(``resume=True`` skips the complete shards) and gives the same output as an uninterrupted
+run. A write that fails (disk full, no permission) stops the run with an OutputError and
+leaves only complete shards, ready for ``resume=True``.
 """
 from __future__ import annotations
 
@@ -429,7 +432,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
                          "or delete it to start again")
     shard_dir.mkdir(parents=True, exist_ok=True)
     job = Job(text_field, id_field, model_path, probabilities, limits or DEFAULT_LIMITS)
-    _check_settings(shard_dir, {"inputs": [str(p) for p in inputs], "shard_size": shard_size,
+    _check_settings(shard_dir, {"inputs": [str(p.resolve()) for p in inputs], "shard_size": shard_size,
                                 "job": asdict(job)})
     _model(job)  # fail early on a bad model file, before reading the corpus
     summary = Summary()
