@@ -473,7 +473,7 @@ def _check_settings(shard_dir: Path, settings: dict) -> None:
     """Record a run's settings beside its shards; a resumed run must have the same ones, or
     its shards would not line up with the records."""
     path = shard_dir / "run.json"
-    settings = json.loads(json.dumps(settings))
+    settings = json.loads(json.dumps(settings, default=str))
     if path.exists():
         earlier = json.loads(path.read_text(encoding="utf-8"))
         changed = [f"{key} was {earlier.get(key)!r}" for key in settings
