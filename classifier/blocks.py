@@ -35,6 +35,7 @@ class Limits:
     max_block_chars: int = MAX_BLOCK_CHARS
 
     def __post_init__(self) -> None:
+        """Refuse limits that are not positive whole numbers."""
         for name in ("max_page_chars", "max_blocks", "max_block_chars"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

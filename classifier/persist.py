@@ -61,6 +61,7 @@ def _allowed(module: str, name: str) -> bool:
 
 
 def _refuse(what: str) -> ModelFileError:
+    """The error for a model file that wants globals off the allow-list."""
     return ModelFileError(f"model file wants to import {what}, which is not on the allow-list "
                           "of a model file; refusing to load it")
 
