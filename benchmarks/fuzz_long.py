@@ -4,6 +4,7 @@ the generated cases: per test, in total, and the failures.
     python benchmarks/fuzz_long.py                    # at least 100,000 cases in total
     python benchmarks/fuzz_long.py --total 5000       # a quick run
     nice python benchmarks/fuzz_long.py --log fuzz.log
+    python benchmarks/fuzz_long.py --total 40000 --share test_clean_text_keeps_only_input_lines_in_order=0.05
 
 Each test runs in its own pytest process with ``HYPOTHESIS_PROFILE=long`` and its share of
 the cases as ``HYPOTHESIS_MAX_EXAMPLES``; rounds repeat until ``--total`` cases have run. The
@@ -53,13 +54,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--total", type=int, default=100_000, help="cases to run in all")
     parser.add_argument("--log", type=Path, help="append each pytest output here")
+    parser.add_argument("--share", action="append", default=[], metavar="TEST=FRACTION",
+                        help="give TEST this fraction of --total instead of its default")
     args = parser.parse_args()
-    totals = {name: [0, 0, 0.0] for name in SHARES}
+    shares = dict(SHARES)
+    for item in args.share:
+        name, _, fraction = item.partition("=")
+        if name not in shares:
+            parser.error(f"unknown test {name!r}; the tests are: {', '.join(SHARES)}")
+        shares[name] = float(fraction)
+    totals = {name: [0, 0, 0.0] for name in shares}
     started = time.perf_counter()
     round_ = 0
     while sum(t[0] + t[1] for t in totals.values()) < args.total:
         round_ += 1
-        for name, share in SHARES.items():
+        for name, share in shares.items():
             passed, failed, seconds, output = run_test(name, max(1, round(share * args.total)))
             totals[name][0] += passed
             totals[name][1] += failed
