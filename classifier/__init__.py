@@ -1,9 +1,9 @@
 """Paywall and boilerplate detection: label the blocks of scraped pages, keep the article body."""
 from __future__ import annotations
 
-from .blocks import split_blocks
+from .blocks import Limits, split_blocks
 from .dataset import load_dataset
-from .errors import ClassifierError, DatasetError, InputError, ModelFileError
+from .errors import ClassifierError, DatasetError, InputError, ModelFileError, OutputError
 from .labels import DEFAULT_LABELS
 from .model import BlockClassifier
 from .persist import load_model, save_model
@@ -12,9 +12,9 @@ from .predict import (clean_html, clean_text, label_blocks, paywall_score, score
                       score_frame, score_html)
 
 __all__ = [
-    "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError",
-    "ModelFileError", "clean_html", "clean_text", "label_blocks", "load_dataset", "load_model",
-    "paywall_score", "save_model", "score_blocks", "score_frame", "score_html", "split_blocks",
-    "split_html",
+    "BlockClassifier", "ClassifierError", "DatasetError", "DEFAULT_LABELS", "InputError", "Limits",
+    "ModelFileError", "OutputError", "clean_html", "clean_text", "label_blocks", "load_dataset",
+    "load_model", "paywall_score", "save_model", "score_blocks", "score_frame", "score_html",
+    "split_blocks", "split_html",
 ]
 __version__ = "0.1.0"

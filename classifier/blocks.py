@@ -1,5 +1,17 @@
-"""Pages -> blocks: a page's text is cut into one block per non-empty line."""
+"""Pages -> blocks: a page's text is cut into one block per non-empty line.
+
+Untrusted pages are bounded by :class:`Limits`: a page over ``max_page_chars`` characters or
+``max_blocks`` blocks is refused with an :class:`InputError` naming the limit and the value;
+a block longer than ``max_block_chars`` is kept whole but the model only reads its first
+``max_block_chars`` characters (see :func:`featurised_text`).
+"""
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
 
 from .errors import InputError
 
@@ -7,6 +19,42 @@ MAX_PAGE_CHARS = 10_000_000
 """Default largest page (in characters) that is scored; larger pages are refused."""
 MAX_BLOCKS = 50_000
 """Default largest number of blocks in one page."""
+MAX_BLOCK_CHARS = 20_000
+"""Default number of leading characters of one block that the model reads."""
+
+# The line boundaries of str.splitlines(); runs of anything else are the candidate blocks.
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one page that keep memory in check; pass to split_blocks, score_blocks, ..."""
+
+    max_page_chars: int = MAX_PAGE_CHARS
+    max_blocks: int = MAX_BLOCKS
+    max_block_chars: int = MAX_BLOCK_CHARS
+
+    def __post_init__(self) -> None:
+        """Refuse limits that are not positive whole numbers."""
+        for name in ("max_page_chars", "max_blocks", "max_block_chars"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"Limits.{name} must be a positive whole number, got {value!r}")
+
+    def check_page_chars(self, n_chars: int, what: str = "page") -> None:
+        """Raise InputError when a page of ``n_chars`` characters is over ``max_page_chars``."""
+        if n_chars > self.max_page_chars:
+            raise InputError(f"{what} has {n_chars:,} characters, over the limit of "
+                             f"{self.max_page_chars:,} (max_page_chars)")
+
+    def check_blocks(self, n_blocks: int, what: str = "page") -> None:
+        """Raise InputError when ``n_blocks`` is over ``max_blocks``."""
+        if n_blocks > self.max_blocks:
+            raise InputError(f"{what} has {n_blocks:,} blocks, over the limit of "
+                             f"{self.max_blocks:,} (max_blocks)")
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def decode_page(data: bytes | str, *, source: str = "page") -> str:
@@ -22,30 +70,50 @@ def decode_page(data: bytes | str, *, source: str = "page") -> str:
                          f"{bytes(data)[err.start:err.start + 4]!r})") from None
 
 
-def split_blocks(page_text: str | bytes, *, max_chars: int = MAX_PAGE_CHARS,
-                 max_blocks: int = MAX_BLOCKS) -> list[str]:
+def _lines(text: str) -> Iterator[str]:
+    """The page's lines stripped of surrounding white space, blank ones left out, one at a time."""
+    for match in _LINE.finditer(text):
+        line = match.group().strip()
+        if line:
+            yield line
+
+
+def split_blocks(page_text: str | bytes, *, limits: Limits | None = None) -> list[str]:
     """Cut a page into blocks: each line stripped of surrounding white space, empty lines dropped."""
+    limits = limits or DEFAULT_LIMITS
     text = decode_page(page_text)
-    if len(text) > max_chars:
-        raise InputError(f"page has {len(text):,} characters, over the limit of {max_chars:,}")
+    limits.check_page_chars(len(text))
     if "\x00" in text:
         raise InputError("page contains NUL bytes: it looks like binary data, not text")
-    blocks = [line.strip() for line in text.splitlines()]
-    blocks = [b for b in blocks if b]
-    if len(blocks) > max_blocks:
-        raise InputError(f"page has {len(blocks):,} blocks, over the limit of {max_blocks:,}")
+    blocks: list[str] = []
+    lines = _lines(text)
+    for line in lines:
+        if len(blocks) == limits.max_blocks:  # count the rest without keeping it
+            limits.check_blocks(len(blocks) + 1 + sum(1 for _ in lines))
+        blocks.append(line)
     return blocks
 
 
-def check_blocks(blocks: list[str], *, max_blocks: int = MAX_BLOCKS) -> list[str]:
-    """Validate a list of block texts given directly by a caller."""
+def check_blocks(blocks: list[str], *, limits: Limits | None = None) -> list[str]:
+    """Validate a list of block texts given directly by a caller (one page's blocks)."""
+    limits = limits or DEFAULT_LIMITS
     if isinstance(blocks, (str, bytes)):
         raise InputError("expected a list of block strings, got a single string "
                          "(use split_blocks() or clean_text() for a whole page)")
     blocks = list(blocks)
-    if len(blocks) > max_blocks:
-        raise InputError(f"{len(blocks):,} blocks, over the limit of {max_blocks:,}")
+    limits.check_blocks(len(blocks), "block list")
     for i, block in enumerate(blocks):
         if not isinstance(block, str):
             raise InputError(f"block {i}: expected str, got {type(block).__name__}")
+    limits.check_page_chars(sum(map(len, blocks)), "block list")
     return blocks
+
+
+def featurised_text(texts: pd.Series, max_block_chars: int) -> pd.Series:
+    """The part of each block the model reads: its first ``max_block_chars`` characters
+    (``texts`` itself when no block is longer)."""
+    def prefix(text):
+        return text[:max_block_chars] if isinstance(text, str) else text
+
+    lengths = texts.map(lambda t: len(t) if isinstance(t, str) else 0)
+    return texts.map(prefix) if (lengths > max_block_chars).any() else texts

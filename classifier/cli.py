@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .blocks import decode_page, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits, decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import load_dataset, write_dataset
 from .errors import ClassifierError, InputError
@@ -38,17 +38,17 @@ def _read_bytes(name: str) -> bytes:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
 
 
-def _score_page(name: str, is_html: bool, model) -> pd.DataFrame:
+def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame:
     """Score one page file: HTML through its DOM, text one block per line."""
     data = _read_bytes(name)
     source = "<stdin>" if name == "-" else name
     try:
         if is_html:
-            return score_html(data, model)
-        blocks = split_blocks(decode_page(data, source=source))
+            return score_html(data, model, limits=limits)
+        blocks = split_blocks(decode_page(data, source=source), limits=limits)
         if not blocks:
             raise InputError("page is empty: no non-blank line to score")
-        return score_blocks(blocks, model)
+        return score_blocks(blocks, model, limits=limits)
     except InputError as err:
         message = str(err)
         raise InputError(message if message.startswith(source) else f"{source}: {message}") from None
@@ -57,8 +57,15 @@ def _score_page(name: str, is_html: bool, model) -> pd.DataFrame:
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
     """Score each PAGE argument; a bad page is an error naming the file."""
     model = load_model(args.model)
-    return [(name, _score_page(name, args.html or name.lower().endswith(HTML_SUFFIXES), model))
-            for name in args.pages]
+    limits = _limits(args)
+    return [(name, _score_page(name, args.html or name.lower().endswith(HTML_SUFFIXES), model,
+                               limits)) for name in args.pages]
+
+
+def _limits(args) -> Limits:
+    """The page limits given on the command line (defaults for those not given)."""
+    return Limits(max_page_chars=args.max_page_chars, max_blocks=args.max_blocks,
+                  max_block_chars=args.max_block_chars)
 
 
 def cmd_label(args) -> int:
@@ -86,7 +93,7 @@ def cmd_clean(args) -> int:
                                probabilities=args.probabilities, workers=args.workers,
                                resume=args.resume, shard_size=args.shard_size,
                                engine=args.engine, scheduler=args.scheduler,
-                               progress=not args.quiet)
+                               progress=not args.quiet, limits=_limits(args))
         print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
         return 0
     for name, scored in _scored_pages(args):
@@ -172,6 +179,19 @@ def _html_option(parser: argparse.ArgumentParser) -> None:
                              "corpus fields named 'html')")
 
 
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    """--max-page-chars, --max-blocks and --max-block-chars (see README, Limits)."""
+    parser.add_argument("--max-page-chars", type=int, metavar="N",
+                        default=DEFAULT_LIMITS.max_page_chars,
+                        help="refuse a page longer than N characters (default %(default)s)")
+    parser.add_argument("--max-blocks", type=int, metavar="N", default=DEFAULT_LIMITS.max_blocks,
+                        help="refuse a page of more than N blocks (default %(default)s)")
+    parser.add_argument("--max-block-chars", type=int, metavar="N",
+                        default=DEFAULT_LIMITS.max_block_chars,
+                        help="the model reads the first N characters of a longer block; the "
+                             "output keeps it whole (default %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=(
         "Label the blocks (lines) of scraped pages as body, boilerplate, paywall or disclaimer, "
@@ -185,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text file, one block per line, or HTML file; - for stdin")
     p.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     _html_option(p)
+    _limit_options(p)
     _model_option(p)
     p.set_defaults(func=cmd_label)
 
@@ -209,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probabilities", action="store_true",
                    help="corpus mode: also write per-block probabilities")
     _html_option(p)
+    _limit_options(p)
     _model_option(p)
     p.set_defaults(func=cmd_clean)
 

@@ -1,13 +1,17 @@
 """Streaming cleaning of large corpora: JSONL (optionally gzipped), CSV or Parquet in and out.
 
 Every input record gives exactly one output record or one line in ``OUTPUT.errors.jsonl``
-(record number, id, reason): nothing is dropped silently. Records are processed in shards of
-``SHARD_SIZE``; each finished shard is written to a temporary file and renamed into
-``OUTPUT.shards/`` atomically, so a run killed at any moment can be resumed (``resume=True``
-skips the complete shards) and gives the same output as an uninterrupted run.
+(record number, id, reason): nothing is dropped silently, and a page over the :class:`Limits`
+is such an error line. Records are processed in shards of ``SHARD_SIZE`` (and at most about
+``SHARD_MAX_CHARS`` characters); each finished shard is written to a temporary file and
+renamed into ``OUTPUT.shards/`` atomically, so a run killed at any moment can be resumed
+(``resume=True`` skips the complete shards) and gives the same output as an uninterrupted
+run. A write that fails (disk full, no permission) stops the run with an OutputError and
+leaves only complete shards, ready for ``resume=True``.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import multiprocessing
@@ -17,8 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +30,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from .blocks import MAX_PAGE_CHARS, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits, split_blocks
 from .dom import split_html
-from .errors import ClassifierError, InputError
+from .errors import ClassifierError, InputError, OutputError
 from .labels import BODY
 from .persist import load_model
 from .predict import paywall_score, score_frame
@@ -38,6 +41,12 @@ SHARD_SIZE = 1000
 """Records per shard: the unit of work for a worker and of resuming."""
 SCORE_BATCH_BLOCKS = 20_000
 """Blocks scored at once within a shard: bounds memory whatever the shard and page sizes."""
+SHARD_MAX_CHARS = 20_000_000
+"""A shard also ends once its pages hold this many characters, so that a corpus of huge
+pages does not hold ``SHARD_SIZE`` of them in memory at once."""
+JSON_BYTES_PER_CHAR = 6
+"""A JSONL line may take up to this many bytes per allowed page character (``\\uXXXX``
+escapes), plus 1 MiB for the other fields; a longer line is an error, skipped unread."""
 
 
 @dataclass
@@ -75,10 +84,12 @@ def _suffix(path: Path) -> str:
     raise InputError(f"{path}: unsupported corpus file type; use .jsonl, .jsonl.gz, .csv or .parquet")
 
 
-def read_records(path: str | Path) -> Iterator[dict]:
-    """Yield the records of one corpus file in order; a malformed JSON line is yielded as an
-    ``{"__error__": reason}`` record so that it gets its own error line and keeps its number."""
+def read_records(path: str | Path, limits: Limits | None = None) -> Iterator[dict]:
+    """Yield the records of one corpus file in order; a malformed or oversized JSON line is
+    yielded as an ``{"__error__": reason}`` record so that it gets its own error line and keeps
+    its number."""
     path = Path(path)
+    max_line_bytes = JSON_BYTES_PER_CHAR * (limits or DEFAULT_LIMITS).max_page_chars + 2**20
     kind = _suffix(path)
     if kind == ".parquet":
         for batch in pq.ParquetFile(path).iter_batches(batch_size=SHARD_SIZE):
@@ -90,8 +101,23 @@ def read_records(path: str | Path) -> Iterator[dict]:
     else:
         opener = gzip.open if kind.endswith(".gz") else open
         with opener(path, "rb") as handle:
-            for line in handle:
-                yield _parse_json_line(line)
+            for line in _bounded_lines(handle, max_line_bytes):
+                yield _parse_json_line(line) if isinstance(line, bytes) else line
+
+
+def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | dict]:
+    """The lines of a binary file; a line over ``max_bytes`` is skipped in 1 MiB reads (never
+    held whole) and given as an ``{"__error__": reason}`` record instead."""
+    while line := handle.readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while (chunk := handle.readline(2**20)) and not chunk.endswith(b"\n"):
+            size += len(chunk)
+        size += len(chunk)
+        yield {"__error__": f"JSON line has {size:,} bytes, over the limit of {max_bytes:,} "
+                            "bytes for a page of max_page_chars characters"}
 
 
 def _parse_json_line(line: bytes) -> dict:
@@ -106,7 +132,7 @@ def _parse_json_line(line: bytes) -> dict:
     return record
 
 
-def _page_text(record: dict, text_field: str) -> str:
+def _page_text(record: dict, text_field: str, limits: Limits) -> str:
     """The page text of a record, or InputError saying why it cannot be cleaned."""
     if "__error__" in record:
         raise InputError(record["__error__"])
@@ -115,8 +141,7 @@ def _page_text(record: dict, text_field: str) -> str:
     text = record[text_field]
     if not isinstance(text, str):
         raise InputError(f"field {text_field!r} is {type(text).__name__}, not text")
-    if len(text) > MAX_PAGE_CHARS:
-        raise InputError(f"page has {len(text):,} characters, over the limit of {MAX_PAGE_CHARS:,}")
+    limits.check_page_chars(len(text))
     if not text.strip():
         raise InputError("page is empty")
     return text
@@ -130,6 +155,7 @@ class Job:
     id_field: str | None = None
     model_path: str | None = None
     probabilities: bool = False
+    limits: Limits = DEFAULT_LIMITS
     html: bool = False
 
 
@@ -143,12 +169,12 @@ def _model(job: Job):
     return _MODELS[job.model_path]
 
 
-def page_blocks(text: str, html: bool) -> pd.DataFrame:
+def page_blocks(text: str, job: Job) -> pd.DataFrame:
     """A page's blocks (``position``, ``text`` and, for HTML, the DOM features)."""
-    if html:
-        blocks = split_html(text)
+    if job.html:
+        blocks = split_html(text, limits=job.limits)
     else:
-        lines = split_blocks(text)
+        lines = split_blocks(text, limits=job.limits)
         blocks = pd.DataFrame({"position": np.arange(len(lines)), "text": lines})
     if len(blocks) == 0:
         raise InputError("page has no visible text")
@@ -163,10 +189,10 @@ def _score_batches(pages: list[tuple[int, pd.DataFrame]], job: Job) -> Iterator[
         batch.append(blocks.assign(page_id=number))
         size += len(blocks)
         if size >= SCORE_BATCH_BLOCKS:
-            yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+            yield score_frame(pd.concat(batch, ignore_index=True), _model(job), limits=job.limits)
             batch, size = [], 0
     if batch:
-        yield score_frame(pd.concat(batch, ignore_index=True), _model(job))
+        yield score_frame(pd.concat(batch, ignore_index=True), _model(job), limits=job.limits)
 
 
 def _output_record(record: dict, page: pd.DataFrame, job: Job) -> dict:
@@ -187,7 +213,7 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
     errors, good, pages = [], [], []
     for number, record in records:
         try:
-            blocks = page_blocks(_page_text(record, job.text_field), job.html)
+            blocks = page_blocks(_page_text(record, job.text_field, job.limits), job)
         except ClassifierError as err:
             errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
                            "reason": str(err)})
@@ -205,23 +231,53 @@ def clean_shard(records: list[tuple[int, dict]], job: Job) -> tuple[list[dict], 
     return outputs, errors, summary
 
 
-def _numbered(inputs: list[Path]) -> Iterator[tuple[int, dict]]:
+def _numbered(inputs: list[Path], limits: Limits) -> Iterator[tuple[int, dict]]:
     """Records of all inputs in order, numbered from 1 across the files."""
     number = 1
     for path in inputs:
-        for record in read_records(path):
+        for record in read_records(path, limits):
             yield number, record
             number += 1
 
 
-def _shards(inputs: list[Path], size: int) -> Iterator[list[tuple[int, dict]]]:
-    records = _numbered(inputs)
-    while shard := list(islice(records, size)):
+def _shards(inputs: list[Path], size: int, job: Job) -> Iterator[list[tuple[int, dict]]]:
+    """Consecutive shards of at most ``size`` records and about ``SHARD_MAX_CHARS`` characters
+    of page text (a shard always takes at least one record)."""
+    shard: list[tuple[int, dict]] = []
+    chars = 0
+    for item in _numbered(inputs, job.limits):
+        text = item[1].get(job.text_field)
+        chars += len(text) if isinstance(text, str) else 0
+        shard.append(item)
+        if len(shard) >= size or chars >= SHARD_MAX_CHARS:
+            yield shard
+            shard, chars = [], 0
+    if shard:
         yield shard
 
 
+def _tmp(path: Path) -> Path:
+    """The temporary name a file is written under before its atomic rename."""
+    return Path(f"{path}.tmp")
+
+
+def _os_reason(err: OSError) -> str:
+    """An OS error as text without a file name, e.g. ``No space left on device (ENOSPC)``."""
+    name = errno.errorcode.get(err.errno or 0)
+    return f"{err.strerror or err}" + (f" ({name})" if name else "")
+
+
+def _remove(*paths: Path) -> None:
+    """Delete files that may or may not exist, ignoring errors (used while failing)."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _write_jsonl_atomically(path: Path, rows: list[dict]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = _tmp(path)
     with open(tmp, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -236,14 +292,22 @@ def _shard_paths(shard_dir: Path, index: int) -> tuple[Path, Path, Path]:
 
 
 def _save_shard(shard_dir: Path, index: int, result: tuple[list[dict], list[dict], Summary]) -> None:
-    """Write a shard's outputs and errors, then its marker: only a marker makes it complete."""
+    """Write a shard's outputs and errors, then its marker: only a marker makes it complete.
+
+    If a write fails (disk full, no permission), every file of the shard is removed and an
+    OutputError names the file and the OS error; the shards before it stay complete."""
     outputs, errors, summary = result
-    out_path, err_path, done_path = _shard_paths(shard_dir, index)
-    _write_jsonl_atomically(out_path, outputs)
-    _write_jsonl_atomically(err_path, errors)
     counts = {"records": summary.records, "pages": summary.pages, "blocks": summary.blocks,
               "errors": summary.errors, "labels": dict(summary.labels)}
-    _write_jsonl_atomically(done_path, [counts])
+    paths = _shard_paths(shard_dir, index)
+    for path, rows in zip(paths, (outputs, errors, [counts])):
+        try:
+            _write_jsonl_atomically(path, rows)
+        except OSError as err:
+            _remove(*paths, *map(_tmp, paths))
+            raise OutputError(f"cannot write shard {path}: {_os_reason(err)}; the complete "
+                              "shards before it are kept: free space or fix permissions, then "
+                              "run again with --resume") from None
 
 
 def _load_done(done_path: Path) -> Summary:
@@ -253,14 +317,26 @@ def _load_done(done_path: Path) -> Summary:
 
 
 def _assemble(shard_dir: Path, n_shards: int, output: Path) -> None:
+    """Join the shards into the output files, or raise OutputError keeping the shards."""
+    errors_path = Path(f"{output}.errors.jsonl")
+    try:
+        _join_shards(shard_dir, n_shards, output, errors_path)
+    except OSError as err:
+        _remove(_tmp(output), _tmp(errors_path))
+        where = f" (at {err.filename})" if err.filename else ""
+        raise OutputError(f"cannot write {output}: {_os_reason(err)}{where}; all shards are "
+                          f"complete in {shard_dir}: free space or fix permissions, then run "
+                          "again with --resume") from None
+
+
+def _join_shards(shard_dir: Path, n_shards: int, output: Path, errors_path: Path) -> None:
     """Join the shards, in order, into the output file (its format from its extension) and
     ``OUTPUT.errors.jsonl``; both appear by atomic rename."""
-    errors_path = Path(f"{output}.errors.jsonl")
-    with open(f"{errors_path}.tmp", "wb") as errors:
+    with open(_tmp(errors_path), "wb") as errors:
         for index in range(n_shards):
             with open(_shard_paths(shard_dir, index)[1], "rb") as part:
                 shutil.copyfileobj(part, errors)
-    tmp = Path(f"{output}.tmp")
+    tmp = _tmp(output)
     kind = _suffix(output)
     if kind in (".jsonl", ".ndjson", ".jsonl.gz"):
         opener = gzip.open if kind.endswith(".gz") else open
@@ -271,7 +347,7 @@ def _assemble(shard_dir: Path, n_shards: int, output: Path) -> None:
     else:
         _assemble_table(shard_dir, n_shards, tmp, kind)
     os.replace(tmp, output)
-    os.replace(f"{errors_path}.tmp", errors_path)
+    os.replace(_tmp(errors_path), errors_path)
 
 
 def _shard_frame(path: Path) -> pd.DataFrame:
@@ -349,7 +425,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
                  probabilities: bool = False, workers: int = 1, resume: bool = False,
                  shard_size: int = SHARD_SIZE, engine: str = "local",
                  scheduler: str | None = None, progress: bool = True,
-                 html: bool = False) -> Summary:
+                 limits: Limits | None = None, html: bool = False) -> Summary:
     """Clean every page of ``inputs`` into ``output``; see the module docstring. With ``html``
     the pages are HTML, cut into blocks through their DOM.
 
@@ -368,7 +444,9 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
         raise InputError(f"{shard_dir} exists from an earlier run: pass --resume to continue it, "
                          "or delete it to start again")
     shard_dir.mkdir(parents=True, exist_ok=True)
-    job = Job(text_field, id_field, model_path, probabilities, html)
+    job = Job(text_field, id_field, model_path, probabilities, limits or DEFAULT_LIMITS, html)
+    _check_settings(shard_dir, {"inputs": [str(p.resolve()) for p in inputs], "shard_size": shard_size,
+                                "job": asdict(job)})
     _model(job)  # fail early on a bad model file, before reading the corpus
     summary = Summary()
     started = time.perf_counter()
@@ -377,7 +455,7 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
     pool = _executor(engine, workers, scheduler, job)
     pending: list = []
     try:
-        for index, shard in enumerate(_shards(inputs, shard_size)):
+        for index, shard in enumerate(_shards(inputs, shard_size, job)):
             n_shards = index + 1
             done_path = _shard_paths(shard_dir, index)[2]
             if resume and done_path.exists():
@@ -404,6 +482,26 @@ def clean_corpus(inputs: list[str | Path], output: str | Path, *, text_field: st
     return summary
 
 
+def _check_settings(shard_dir: Path, settings: dict) -> None:
+    """Record a run's settings beside its shards; a resumed run must have the same ones, or
+    its shards would not line up with the records."""
+    path = shard_dir / "run.json"
+    settings = json.loads(json.dumps(settings, default=str))
+    if path.exists():
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+        changed = [f"{key} was {earlier.get(key)!r}" for key in settings
+                   if earlier.get(key) != settings[key]]
+        if changed:
+            raise InputError(f"{shard_dir} is from a run with other settings ({'; '.join(changed)})"
+                             ": resume with the same ones, or delete it to start again")
+        return
+    try:
+        _write_jsonl_atomically(path, [settings])
+    except OSError as err:
+        _remove(path, _tmp(path))
+        raise OutputError(f"cannot write {path}: {_os_reason(err)}") from None
+
+
 def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:
     _save_shard(shard_dir, index, result)
     summary.add(result[2])
@@ -411,14 +509,15 @@ def _finish(shard_dir: Path, index: int, result, summary: Summary, bar) -> None:
 
 
 def clean_dask_column(frame, column: str = "text", model_path: str | None = None,
-                      html: bool | None = None):
+                      limits: Limits | None = None, html: bool | None = None):
     """Apply the model to a ``dask.dataframe`` column of page texts, for data already in Dask
     (``html``: the pages are HTML; by default when the column is named ``html``).
 
     Returns the frame with ``clean_text``, ``labels`` and ``paywall_score`` columns added
     (a page that cannot be cleaned gets empty text, no labels and an ``error`` message)."""
     meta = frame._meta.assign(clean_text="", labels=None, paywall_score=0.0, error="")
-    job = Job(column, None, model_path, html=column == "html" if html is None else html)
+    job = Job(column, None, model_path, limits=limits or DEFAULT_LIMITS,
+              html=column == "html" if html is None else html)
     return frame.map_partitions(_clean_partition, column, job, meta=meta)
 
 

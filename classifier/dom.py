@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree, html as lxml_html
 
-from .blocks import MAX_BLOCKS, MAX_PAGE_CHARS
+from .blocks import DEFAULT_LIMITS, Limits
 from .errors import InputError
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "meta", "link", "object",
@@ -150,7 +150,8 @@ class _Line:
 class _Walker:
     """Walks a parsed page once and collects one record per visual line."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
         self.stack: list[etree._Element] = []
         self.seen: list[tuple[int, ...]] = [_NOT_SEEN]
         self.links = 0
@@ -171,8 +172,7 @@ class _Walker:
         text = _SPACES.sub(" ", "".join(line.pieces)).strip().strip(_INVISIBLE).strip()
         if text and line.anchor is not None:
             self.records.append((text, line.link_chars / max(len(text), 1), *line.anchor))
-            if len(self.records) > MAX_BLOCKS:
-                raise InputError(f"page has over {MAX_BLOCKS:,} blocks, the limit")
+            self.limits.check_blocks(len(self.records))
 
     def start(self, element: etree._Element) -> None:
         if element.tag in NEWLINE_TAGS:
@@ -202,9 +202,9 @@ class _Walker:
         self.text(element.tail)
 
 
-def _walk(root: etree._Element) -> list[tuple]:
+def _walk(root: etree._Element, limits: Limits) -> list[tuple]:
     """(text, link share, ancestor elements, keyword depths) for each visual line, in order."""
-    walker = _Walker()
+    walker = _Walker(limits)
     events = etree.iterwalk(root, events=("start", "end"))
     for event, element in events:
         if not isinstance(element.tag, str):       # comments and processing instructions
@@ -222,11 +222,10 @@ def _walk(root: etree._Element) -> list[tuple]:
     return walker.records
 
 
-def parse_html(page: str | bytes, *, max_chars: int = MAX_PAGE_CHARS) -> etree._Element:
+def parse_html(page: str | bytes, *, limits: Limits | None = None) -> etree._Element:
     """Parse a page with lxml's forgiving HTML parser; refuse pages over the size limit."""
     text = decode_html(page)
-    if len(text) > max_chars:
-        raise InputError(f"page has {len(text):,} characters, over the limit of {max_chars:,}")
+    (limits or DEFAULT_LIMITS).check_page_chars(len(text))
     if not text.strip():
         raise InputError("page is empty")
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
@@ -283,10 +282,11 @@ def _line_features(records: list[tuple]) -> np.ndarray:
     return np.column_stack([matrix, in_top, share])
 
 
-def split_html(page: str | bytes, *, max_chars: int = MAX_PAGE_CHARS) -> pd.DataFrame:
+def split_html(page: str | bytes, *, limits: Limits | None = None) -> pd.DataFrame:
     """Cut an HTML page into blocks: one row per visual line with ``position``, ``text`` and
     the ``dom_*`` feature columns (see ``DOM_FEATURES``)."""
-    records = _walk(parse_html(page, max_chars=max_chars))
+    limits = limits or DEFAULT_LIMITS
+    records = _walk(parse_html(page, limits=limits), limits)
     features = _line_features(records)
     frame = pd.DataFrame(features, columns=list(DOM_FEATURES))
     frame.insert(0, "text", pd.Series([r[0] for r in records], dtype=object))

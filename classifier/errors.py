@@ -16,3 +16,7 @@ class DatasetError(ClassifierError, ValueError):
 
 class ModelFileError(ClassifierError):
     """A model file that cannot be loaded (missing, corrupt, foreign, or unsafe)."""
+
+
+class OutputError(ClassifierError):
+    """An output that cannot be written (disk full, no permission); the message names the file."""

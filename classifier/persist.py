@@ -1,17 +1,21 @@
-"""Save and load model bundles: the fitted estimator plus metadata, in one joblib file.
+"""Save and load model bundles: the fitted estimator plus metadata, in one file.
 
-Unpickling can run code, so model files are loaded with an allow-list: the unpickler may only
-import classes from scikit-learn, NumPy, SciPy, pandas, LightGBM, this package and a few
-harmless builtins; anything else (``os.system``, ``builtins.eval``, ...) is refused before it
-is imported, with a ModelFileError. A ``.sha256`` file written beside each saved model lets
-loading detect a file changed since it was built; the bundled model must match its own.
+Two formats, chosen by the file's extension: ``.skops`` (skops.io, which builds objects
+without unpickling) and anything else as joblib. Either way, model files are loaded with an
+allow-list: they may only use classes from scikit-learn, NumPy, SciPy, pandas, LightGBM, this
+package and a few harmless builtins; anything else (``os.system``, ``builtins.eval``, ...) is
+refused before it is imported, with a ModelFileError. A ``.sha256`` file written beside each
+saved model lets loading detect a file changed since it was built; the bundled model must
+match its own.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import platform
 import warnings
+import zipfile
 import zlib
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -20,6 +24,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 import sklearn
+import skops.io
 from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 
 from .errors import ModelFileError
@@ -27,6 +32,8 @@ from .errors import ModelFileError
 FORMAT = "paywall-classifier-model"
 FORMAT_VERSION = 2
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
+SKOPS_SUFFIX = ".skops"
+"""Model files with this extension are skops files; all others are joblib files."""
 REBUILD_HINT = ("rebuild the default model with: python -m classifier train --data data/ "
                 f"-o {Path('classifier') / 'models' / 'default.joblib'}")
 
@@ -48,6 +55,17 @@ ALLOWED_GLOBALS = {
 }
 
 
+def _allowed(module: str, name: str) -> bool:
+    """Whether a model file may use the global ``module.name``."""
+    return module.split(".")[0] in ALLOWED_PACKAGES or (module, name) in ALLOWED_GLOBALS
+
+
+def _refuse(what: str) -> ModelFileError:
+    """The error for a model file that wants globals off the allow-list."""
+    return ModelFileError(f"model file wants to import {what}, which is not on the allow-list "
+                          "of a model file; refusing to load it")
+
+
 class _NumericArrayWrapper(NumpyArrayWrapper):
     """joblib's array record, refusing object arrays: those are read with an unrestricted
     pickle.load that would bypass the allow-list."""
@@ -65,9 +83,8 @@ class _AllowListUnpickler(NumpyUnpickler):
     def find_class(self, module: str, name: str):
         if (module, name) == ("joblib.numpy_pickle", "NumpyArrayWrapper"):
             return _NumericArrayWrapper
-        if module.split(".")[0] not in ALLOWED_PACKAGES and (module, name) not in ALLOWED_GLOBALS:
-            raise ModelFileError(f"model file wants to import {module}.{name}, which is not on "
-                                 "the allow-list of a model file; refusing to load it")
+        if not _allowed(module, name):
+            raise _refuse(f"{module}.{name}")
         return super().find_class(module, name)
 
 
@@ -79,6 +96,37 @@ def _unpickle(path: Path):
     except zlib.error:
         pass  # not zlib-compressed: read as a plain joblib pickle
     return _AllowListUnpickler(str(path), io.BytesIO(raw), ensure_native_byte_order=True).load()
+
+
+def _load_skops(path: Path):
+    """Load a skops file, trusting only the allow-listed types it asks for."""
+    wanted = skops.io.get_untrusted_types(file=path)
+    refused = [name for name in wanted if not _allowed(*name.rpartition(".")[::2])]
+    if refused:
+        raise _refuse(", ".join(refused))
+    return skops.io.load(path, trusted=wanted)
+
+
+def _skops_ready(model):
+    """A shallow copy of ``model`` whose TF-IDF vocabularies map terms to Python ints: skops
+    writes each NumPy integer as a file of its own, which takes minutes for 100,000 terms."""
+    text = getattr(model, "text_", None)
+    if text is None:
+        return model
+    model, text = copy.copy(model), copy.copy(text)
+    for name in ("word_", "char_"):
+        vectorizer = getattr(text, name, None)
+        if hasattr(vectorizer, "vocabulary_"):
+            vectorizer = copy.copy(vectorizer)
+            vectorizer.vocabulary_ = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+            setattr(text, name, vectorizer)
+    model.text_ = text
+    return model
+
+
+def is_skops(path: str | Path) -> bool:
+    """Whether a model path names a skops file (by its extension)."""
+    return Path(path).suffix.lower() == SKOPS_SUFFIX
 
 
 def file_sha256(path: str | Path) -> str:
@@ -107,14 +155,19 @@ def _versions() -> dict[str, str]:
 
 
 def save_model(model, path: str | Path, *, metadata: dict | None = None) -> Path:
-    """Write ``model`` and its metadata (versions, labels, creation time, extra ``metadata``)."""
+    """Write ``model`` and its metadata (versions, labels, creation time, extra ``metadata``);
+    a ``.skops`` path gives a skops file, any other a joblib file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "versions": _versions(), "labels": [str(c) for c in getattr(model, "classes_", [])],
             "params": model.get_params(), **(metadata or {})}
-    joblib.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "model": model,
-                 "metadata": meta}, path, compress=("zlib", 3))
+    bundle = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": model, "metadata": meta}
+    if is_skops(path):
+        skops.io.dump({**bundle, "model": _skops_ready(model)}, path,
+                      compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    else:
+        joblib.dump(bundle, path, compress=("zlib", 3))
     Path(f"{path}.sha256").write_text(f"{file_sha256(path)}  {path.name}\n")
     return path
 
@@ -128,18 +181,21 @@ def read_bundle(path: str | Path) -> dict:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            bundle = _unpickle(path)
-    except ModelFileError:
-        raise
+            bundle = _load_skops(path) if is_skops(path) else _unpickle(path)
+    except ModelFileError as err:
+        raise ModelFileError(f"{path}: {err}") from None
     except Exception as err:  # a corrupt or foreign file can fail in many ways
         raise ModelFileError(f"{path}: cannot be loaded as a model file "
                              f"({type(err).__name__}: {str(err)[:200]}); {REBUILD_HINT}") from None
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: not a {FORMAT} file (a joblib file of something else); "
+        raise ModelFileError(f"{path}: not a {FORMAT} file (a model file of something else); "
                              f"{REBUILD_HINT}")
     if bundle.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(f"{path}: model format version {bundle.get('format_version')} is not "
                              f"supported (expected {FORMAT_VERSION}); {REBUILD_HINT}")
+    if "model" not in bundle or not isinstance(bundle.get("metadata"), dict):
+        raise ModelFileError(f"{path}: incomplete model file (no model or no metadata); "
+                             f"{REBUILD_HINT}")
     built_with = bundle["metadata"].get("versions", {}).get("scikit-learn")
     if built_with != sklearn.__version__ or caught:
         warnings.warn(f"{path}: model built with scikit-learn {built_with}, running "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .blocks import check_blocks, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits, check_blocks, featurised_text, split_blocks
 from .dom import split_html
 from .errors import InputError
 from .labels import BODY, PAYWALL
@@ -23,33 +23,42 @@ def _resolve(model: BlockClassifier | None) -> BlockClassifier:
     return load_model() if model is None else model
 
 
-def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> pd.DataFrame:
-    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``."""
+def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None, *,
+                limits: Limits | None = None) -> pd.DataFrame:
+    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``.
+
+    The model reads only the first ``limits.max_block_chars`` characters of a block; the
+    ``text`` column of the result keeps every block whole."""
     model = _resolve(model)
+    limits = limits or DEFAULT_LIMITS
     out = blocks.copy()
     if len(out) == 0:
         out["label"] = pd.Series(dtype=str)
         for label in model.classes_:
             out[f"proba_{label}"] = pd.Series(dtype=float)
         return out
-    proba = model.predict_proba(out)
+    seen = (out.assign(text=featurised_text(out["text"], limits.max_block_chars))
+            if "text" in out else out)   # without text, the model names the missing column
+    proba = model.predict_proba(seen)
     scores = pd.DataFrame(proba, index=out.index,
                           columns=[f"proba_{label}" for label in model.classes_])
     scores.insert(0, "label", model.classes_[np.argmax(proba, axis=1)])
     return pd.concat([out.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
 
 
-def score_blocks(blocks: list[str], model: BlockClassifier | None = None) -> pd.DataFrame:
+def score_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
+                 limits: Limits | None = None) -> pd.DataFrame:
     """Score the blocks of ONE page, in order: columns ``text``, ``label``, ``proba_<label>``."""
-    blocks = check_blocks(blocks)
+    blocks = check_blocks(blocks, limits=limits)
     frame = pd.DataFrame({"page_id": 0, "position": np.arange(len(blocks)),
                           "text": pd.Series(blocks, dtype=object)})
-    return score_frame(frame, model).drop(columns=["page_id", "position"])
+    return score_frame(frame, model, limits=limits).drop(columns=["page_id", "position"])
 
 
-def label_blocks(blocks: list[str], model: BlockClassifier | None = None) -> list[str]:
+def label_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
+                 limits: Limits | None = None) -> list[str]:
     """One label per block of ONE page, in order."""
-    return score_blocks(blocks, model)["label"].tolist()
+    return score_blocks(blocks, model, limits=limits)["label"].tolist()
 
 
 def paywall_score(scored: pd.DataFrame) -> float:
@@ -60,26 +69,29 @@ def paywall_score(scored: pd.DataFrame) -> float:
     return float(np.sort(scored[column].to_numpy())[-PAYWALL_TOP_K:].mean())
 
 
-def clean_text(page_text: str | bytes, model: BlockClassifier | None = None) -> str:
+def clean_text(page_text: str | bytes, model: BlockClassifier | None = None, *,
+               limits: Limits | None = None) -> str:
     """The page's body blocks, one per line, in page order."""
-    blocks = split_blocks(page_text)
+    blocks = split_blocks(page_text, limits=limits)
     if not blocks:
         raise InputError("page is empty: no non-blank line to score")
-    scored = score_blocks(blocks, model)
+    scored = score_blocks(blocks, model, limits=limits)
     return "\n".join(scored.loc[scored["label"] == BODY, "text"])
 
 
-def score_html(page_html: str | bytes, model: BlockClassifier | None = None) -> pd.DataFrame:
+def score_html(page_html: str | bytes, model: BlockClassifier | None = None, *,
+               limits: Limits | None = None) -> pd.DataFrame:
     """Score the blocks of ONE HTML page: its visual lines in order, with their DOM features,
     ``label`` and ``proba_<label>``."""
-    blocks = split_html(page_html)
+    blocks = split_html(page_html, limits=limits)
     if len(blocks) == 0:
         raise InputError("page has no visible text")
     blocks.insert(0, "page_id", 0)
-    return score_frame(blocks, model).drop(columns=["page_id"])
+    return score_frame(blocks, model, limits=limits).drop(columns=["page_id"])
 
 
-def clean_html(page_html: str | bytes, model: BlockClassifier | None = None) -> str:
+def clean_html(page_html: str | bytes, model: BlockClassifier | None = None, *,
+               limits: Limits | None = None) -> str:
     """The article body of an HTML page: its body blocks, one per line, in page order."""
-    scored = score_html(page_html, model)
+    scored = score_html(page_html, model, limits=limits)
     return "\n".join(scored.loc[scored["label"] == BODY, "text"])

@@ -1,15 +1,19 @@
+import errno
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from classifier import InputError
-from classifier.corpus import clean_corpus, read_records
+from classifier import InputError, label_blocks, split_blocks
+from classifier.blocks import Limits
+from classifier.cli import main
+from classifier.corpus import clean_corpus, clean_shard, read_records
 from conftest import EXAMPLE_PAGE
 
 STORY = "\n".join([
@@ -136,9 +140,10 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
                 + ["{broken"])
-    clean_corpus([source], tmp_path / "local.jsonl", shard_size=2, progress=False)
+    clean_corpus([source], tmp_path / "local.jsonl", shard_size=2, probabilities=True,
+                 progress=False)
     clean_corpus([source], tmp_path / "dask.jsonl", shard_size=2, engine="dask",
-                 scheduler=dask_cluster.scheduler_address, progress=False)
+                 scheduler=dask_cluster.scheduler_address, probabilities=True, progress=False)
     assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
     assert ((tmp_path / "dask.jsonl.errors.jsonl").read_text()
             == (tmp_path / "local.jsonl.errors.jsonl").read_text())
@@ -146,10 +151,15 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
 
 def test_local_workers_give_the_same_output(tmp_path):
     source = tmp_path / "in.jsonl"
-    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)])
-    clean_corpus([source], tmp_path / "one.jsonl", shard_size=2, progress=False)
-    clean_corpus([source], tmp_path / "two.jsonl", shard_size=2, workers=2, progress=False)
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
+                + ["{broken"])
+    clean_corpus([source], tmp_path / "one.jsonl", shard_size=2, probabilities=True,
+                 progress=False)
+    clean_corpus([source], tmp_path / "two.jsonl", shard_size=2, workers=2, probabilities=True,
+                 progress=False)
     assert (tmp_path / "two.jsonl").read_text() == (tmp_path / "one.jsonl").read_text()
+    assert ((tmp_path / "two.jsonl.errors.jsonl").read_text()
+            == (tmp_path / "one.jsonl.errors.jsonl").read_text() != "")
 
 
 def test_clean_dask_column(dask_cluster):
@@ -163,3 +173,136 @@ def test_clean_dask_column(dask_cluster):
     assert result["clean_text"].iloc[0].startswith("The lake ferry")
     assert result["error"].tolist()[1] == "page is empty" and result["clean_text"].iloc[1] == ""
     assert result["paywall_score"].iloc[2] > 0.8
+
+
+def test_pages_over_the_limits_are_error_lines_and_the_others_are_cleaned(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": "first", "text": STORY},
+                         {"id": "50MB", "text": "word " * 10_000_000},
+                         {"id": "million-lines", "text": "x\n" * 1_000_000},
+                         {"id": "last", "text": STORY}])
+    summary = clean_corpus([source], tmp_path / "out.jsonl", id_field="id", progress=False)
+    outputs = list(read_records(tmp_path / "out.jsonl"))
+    errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
+    assert [o["id"] for o in outputs] == ["first", "last"]
+    assert [(e["record"], e["id"]) for e in errors] == [(2, "50MB"), (3, "million-lines")]
+    assert "50,000,000 characters, over the limit of 10,000,000 (max_page_chars)" in errors[0]["reason"]
+    assert "1,000,000 blocks, over the limit of 50,000 (max_blocks)" in errors[1]["reason"]
+    assert summary.records == 4 and summary.pages == 2 and summary.errors == 2
+
+
+def test_limits_are_configurable_from_the_command_line(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": "ok", "text": STORY}, {"id": "big", "text": STORY + "\nmore"},
+                         {"id": "many", "text": "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm"}])
+    assert main(["-q", "clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--id-field", "id",
+                 "--max-page-chars", str(len(STORY)), "--max-blocks", "12",
+                 "--max-block-chars", "100"]) == 0
+    outputs = list(read_records(tmp_path / "out.jsonl"))
+    errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
+    assert [o["id"] for o in outputs] == ["ok"]
+    short_sight = label_blocks(split_blocks(STORY), limits=Limits(max_block_chars=100))
+    assert outputs[0]["labels"] == short_sight != label_blocks(split_blocks(STORY))
+    assert [(e["id"], "over the limit" in e["reason"]) for e in errors] == [("big", True), ("many", True)]
+    assert "(max_page_chars)" in errors[0]["reason"] and "(max_blocks)" in errors[1]["reason"]
+
+
+def test_an_oversized_json_line_is_skipped_unread_as_an_error(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": 1, "text": STORY}, {"id": 2, "text": "y" * 3_000_000},
+                         {"id": 3, "text": STORY}])
+    records = list(read_records(source, Limits(max_page_chars=100_000)))
+    assert [r.get("id") for r in records] == [1, None, 3]
+    assert records[1]["__error__"].startswith("JSON line has 3,000,022 bytes, over the limit of 1,648,576")
+
+
+def test_shards_are_cut_by_characters_as_well_as_records(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(5)])
+    clean_corpus([source], tmp_path / "whole.jsonl", progress=False)
+    monkeypatch.setattr("classifier.corpus.SHARD_MAX_CHARS", len(STORY) + 1)
+    shards = []
+    monkeypatch.setattr("classifier.corpus.clean_shard",
+                        lambda shard, job, real=clean_shard: shards.append(len(shard)) or real(shard, job))
+    clean_corpus([source], tmp_path / "cut.jsonl", progress=False)
+    assert shards == [2, 2, 1]
+    assert (tmp_path / "cut.jsonl").read_text() == (tmp_path / "whole.jsonl").read_text()
+
+
+def _failing_writer(fail_name, error, real):
+    """A shard writer that writes half of ``fail_name``'s temporary file and then fails."""
+    def write(path, rows):
+        if path.name == fail_name:
+            tmp = path.parent / f"{path.name}.tmp"
+            tmp.write_text(json.dumps(rows[0])[:20] if rows else "")
+            raise error
+        real(path, rows)
+    return write
+
+
+@pytest.mark.parametrize("fail_name, error", [
+    ("part-000002.jsonl", OSError(errno.ENOSPC, "No space left on device")),
+    ("part-000001.done", PermissionError(errno.EACCES, "Permission denied")),
+], ids=["disk-full-on-third-shard", "no-permission-on-second-marker"])
+def test_a_failed_shard_write_stops_the_run_and_resume_completes_it(
+        tmp_path, capsys, monkeypatch, fail_name, error):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(7)]
+                + ["{broken"])
+    command = ["-q", "clean", str(source), "--shard-size", "2", "--probabilities"]
+    assert main(command + ["-o", str(tmp_path / "whole.jsonl")]) == 0
+    capsys.readouterr()
+    import classifier.corpus as corpus
+    monkeypatch.setattr(corpus, "_write_jsonl_atomically",
+                        _failing_writer(fail_name, error, corpus._write_jsonl_atomically))
+    output = tmp_path / "out.jsonl"
+    assert main(command + ["-o", str(output)]) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"paywall-classifier: cannot write shard {output}.shards/{fail_name}: ")
+    assert error.strerror in message and "--resume" in message and len(message.splitlines()) == 1
+    failed = int(fail_name[5:11])
+    left = sorted(path.name for path in (tmp_path / "out.jsonl.shards").iterdir())
+    assert left == sorted(["run.json"] + [f"part-{i:06d}{end}" for i in range(failed)
+                                          for end in (".done", ".errors.jsonl", ".jsonl")])
+    assert not output.exists()
+    monkeypatch.undo()
+    assert main(command + ["-o", str(output), "--resume"]) == 0
+    assert f"{failed} complete shards reused" in capsys.readouterr().out
+    assert output.read_text() == (tmp_path / "whole.jsonl").read_text()
+    assert (Path(f"{output}.errors.jsonl").read_text()
+            == (tmp_path / "whole.jsonl.errors.jsonl").read_text() != "")
+
+
+def test_a_failed_output_write_keeps_the_shards_for_resume(tmp_path, capsys, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(3)])
+    output = tmp_path / "out.jsonl"
+
+    def full_disk(source_handle, target_handle):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr("classifier.corpus.shutil.copyfileobj", full_disk)
+    assert main(["-q", "clean", str(source), "-o", str(output), "--shard-size", "2"]) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"paywall-classifier: cannot write {output}: No space left on "
+                              "device (ENOSPC)")
+    assert not output.exists() and not Path(f"{output}.tmp").exists()
+    assert len(list(Path(f"{output}.shards").glob("*.done"))) == 2
+    monkeypatch.undo()
+    assert main(["-q", "clean", str(source), "-o", str(output), "--shard-size", "2",
+                 "--resume"]) == 0
+    assert [r["id"] for r in read_records(output)] == [0, 1, 2]
+
+
+def test_resume_with_other_settings_is_refused(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, [{"id": n, "text": STORY} for n in range(3)])
+    output = tmp_path / "out.jsonl"
+    monkeypatch.setattr("classifier.corpus._assemble",
+                        lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):   # stopped before assembling: the shards stay
+        clean_corpus([source], output, shard_size=2, progress=False)
+    monkeypatch.undo()
+    with pytest.raises(InputError, match="from a run with other settings \\(shard_size was 2\\)"):
+        clean_corpus([source], output, shard_size=3, resume=True, progress=False)
+    clean_corpus([source], output, shard_size=2, resume=True, progress=False)
+    assert len(list(read_records(output))) == 3

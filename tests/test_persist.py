@@ -1,12 +1,18 @@
+import json
+import os
 import pickle
+import zipfile
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
+import skops.io
 import sklearn
 
 from classifier import ModelFileError, load_model, save_model
 from classifier.persist import DEFAULT_MODEL_PATH, data_hash, model_metadata, read_bundle
+from conftest import EXAMPLE_PAGE
 
 
 def test_round_trip_keeps_predictions_and_metadata(tmp_path, small_model, small_dataset):
@@ -112,3 +118,70 @@ def test_bundled_model_matches_its_recorded_digest():
     from classifier.persist import file_sha256
     recorded = DEFAULT_MODEL_PATH.with_name(DEFAULT_MODEL_PATH.name + ".sha256").read_text().split()[0]
     assert recorded == file_sha256(DEFAULT_MODEL_PATH)
+
+
+def test_skops_round_trip_gives_identical_probabilities_and_metadata(tmp_path, small_model,
+                                                                     small_dataset):
+    path = save_model(small_model, tmp_path / "m.skops", metadata={"note": "skops"})
+    assert zipfile.is_zipfile(path) and (tmp_path / "m.skops.sha256").is_file()
+    loaded = load_model(path)
+    page = small_dataset.head(80)
+    assert np.array_equal(loaded.predict_proba(page), small_model.predict_proba(page))
+    assert model_metadata(path)["note"] == "skops"
+    assert model_metadata(path)["labels"] == list(small_model.classes_)
+
+
+class _Gadget:
+    """A class from outside the allow-list."""
+
+    def __init__(self):
+        self.armed = True
+
+
+@pytest.mark.parametrize("payload, refused", [
+    (os.system, "posix.system|os.system"),
+    (_Gadget(), "test_persist._Gadget"),
+], ids=["function", "foreign-class"])
+def test_a_skops_file_with_a_type_off_the_allow_list_is_refused(tmp_path, payload, refused):
+    path = tmp_path / "evil.skops"
+    skops.io.dump({"format": "paywall-classifier-model", "format_version": 1,
+                   "model": payload, "metadata": {}}, path)
+    with pytest.raises(ModelFileError, match=f"evil.skops: model file wants to import ({refused})"
+                                             ".*not on the allow-list"):
+        load_model(path)
+
+
+def test_corrupt_and_foreign_skops_files_get_clear_errors(tmp_path, small_model):
+    path = save_model(small_model, tmp_path / "cut.skops")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ModelFileError, match="cut.skops: the file changed since it was built"):
+        load_model(path)
+    Path(f"{path}.sha256").unlink()
+    with pytest.raises(ModelFileError, match="cut.skops: cannot be loaded as a model file.*rebuild"):
+        load_model(path)
+    text = tmp_path / "notes.skops"
+    text.write_text("not a zip file at all")
+    with pytest.raises(ModelFileError, match="notes.skops: cannot be loaded as a model file"):
+        load_model(text)
+    other = tmp_path / "other.skops"
+    skops.io.dump({"weights": [1, 2, 3]}, other)
+    with pytest.raises(ModelFileError, match="other.skops: not a paywall-classifier-model file"):
+        load_model(other)
+
+
+def test_cli_train_writes_a_skops_model_that_label_and_info_read(tmp_path, small_model,
+                                                                 small_dataset, capsys,
+                                                                 monkeypatch):
+    from classifier.cli import main
+    from classifier.dataset import write_dataset
+
+    data = tmp_path / "small.csv"
+    write_dataset(small_dataset.head(300), data)
+    monkeypatch.setattr("classifier.train.train_model", lambda df, **params: small_model)
+    model = tmp_path / "model.skops"
+    assert main(["-q", "train", "--data", str(data), "-o", str(model)]) == 0
+    assert zipfile.is_zipfile(model)
+    assert main(["info", "--model", str(model)]) == 0
+    assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["n_blocks"] == 300
+    assert main(["label", "--model", str(model), str(EXAMPLE_PAGE)]) == 0
+    assert capsys.readouterr().out.startswith(f"# {EXAMPLE_PAGE}\tpaywall_score=")

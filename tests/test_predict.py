@@ -1,7 +1,11 @@
+import tracemalloc
+
+import numpy as np
 import pytest
 
-from classifier import (InputError, clean_html, clean_text, label_blocks, paywall_score,
-                        score_blocks, score_html, split_blocks)
+from classifier import (InputError, clean_html, clean_text, label_blocks, load_model,
+                        paywall_score, score_blocks, score_html, split_blocks)
+from classifier.blocks import Limits
 from conftest import EXAMPLE_PAGE
 
 ARTICLE_ONLY = [
@@ -101,3 +105,39 @@ def test_example_html_page_keeps_the_story_and_drops_every_pitch():
 def test_clean_html_refuses_a_page_without_visible_text():
     with pytest.raises(InputError, match="no visible text"):
         clean_html("<html><head><script>var x = 1;</script></head><body></body></html>")
+
+
+@pytest.mark.parametrize("blocks, message", [
+    (["word " * 10_000_000], r"50,000,000 characters, over the limit of 10,000,000 \(max_page_chars\)"),
+    (["x"] * 1_000_000, r"1,000,000 blocks, over the limit of 50,000 \(max_blocks\)"),
+], ids=["50-MB-page", "million-one-character-lines"])
+def test_pages_over_the_default_limits_are_refused_before_scoring(blocks, message):
+    with pytest.raises(InputError, match=f"^page has {message}"):
+        clean_text("\n".join(blocks))
+    with pytest.raises(InputError, match=f"^block list has {message}"):
+        label_blocks(blocks)
+
+
+def test_a_long_block_is_kept_whole_but_scored_on_its_prefix():
+    long_line = ARTICLE_ONLY[6] + " More of the same story." * 40
+    limits = Limits(max_block_chars=len(ARTICLE_ONLY[6]))
+    page = ARTICLE_ONLY[:6] + [long_line] + ARTICLE_ONLY[7:]
+    scored = score_blocks(page, limits=limits)
+    assert scored["text"].tolist() == page          # nothing cut from the output
+    as_prefix = score_blocks(ARTICLE_ONLY, limits=limits)
+    assert np.array_equal(scored.filter(like="proba_").to_numpy(),
+                          as_prefix.filter(like="proba_").to_numpy())
+    assert long_line in clean_text("\n".join(page), limits=limits).split("\n")
+
+
+def test_a_single_line_page_of_millions_of_characters_is_scored_in_little_memory():
+    load_model()
+    line = "The council said the new bridge would open in spring and cost less. " * 35_000
+    tracemalloc.start()
+    try:
+        scored = score_blocks(["Home", line, "Contact"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(scored["text"].iloc[1]) == len(line) > 2_000_000
+    assert peak < 50_000_000   # featurising the whole line would take about 400 MB

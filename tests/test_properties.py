@@ -1,25 +1,30 @@
 """Property-based tests: any text or bytes given to the public entry points either gives a
 well-formed result or raises the package's own documented error, never another exception.
 
-CI runs the short profile; ``HYPOTHESIS_PROFILE=long`` runs many more cases.
+CI runs the short profile; ``HYPOTHESIS_PROFILE=long`` runs many more cases (20,000 per
+test, or ``HYPOTHESIS_MAX_EXAMPLES``); ``benchmarks/fuzz_long.py`` runs it and counts them.
 """
 import os
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classifier import (ClassifierError, DatasetError, InputError, clean_text, label_blocks,
-                        load_dataset, score_blocks, split_blocks)
+from classifier import (ClassifierError, DatasetError, InputError, Limits, clean_text,
+                        label_blocks, load_dataset, score_blocks, split_blocks)
 
 settings.register_profile("short", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=20_000, deadline=None,
+settings.register_profile("long", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", 20_000)),
+                          deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
 
 LINES = st.lists(st.text(max_size=120), max_size=25)
 PAGES = st.one_of(st.text(max_size=2_000), LINES.map("\n".join))
+SMALL_LIMITS = st.builds(Limits, max_page_chars=st.integers(1, 2_500),
+                         max_blocks=st.integers(1, 30), max_block_chars=st.integers(1, 150))
 
 
 @given(st.one_of(PAGES, st.binary(max_size=500)))
@@ -30,6 +35,33 @@ def test_split_blocks_gives_stripped_nonempty_lines_or_input_error(page):
         return
     text = page if isinstance(page, str) else page.decode("utf-8-sig")
     assert blocks == [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@given(PAGES, SMALL_LIMITS)
+def test_split_blocks_keeps_within_any_limits_or_names_the_one_exceeded(page, limits):
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    try:
+        blocks = split_blocks(page, limits=limits)
+    except InputError as err:
+        if "(max_page_chars)" in str(err):
+            assert len(page) > limits.max_page_chars
+        elif "(max_blocks)" in str(err):
+            assert len(page) <= limits.max_page_chars and len(lines) > limits.max_blocks
+            assert f"page has {len(lines):,} blocks" in str(err)
+        else:
+            assert "NUL" in str(err) and "\x00" in page
+        return
+    assert blocks == lines and len(page) <= limits.max_page_chars
+    assert len(blocks) <= limits.max_blocks
+
+
+@given(LINES, st.integers(1, 150))
+def test_a_long_block_is_scored_as_its_prefix_and_returned_whole(blocks, max_block_chars):
+    scored = score_blocks(blocks, limits=Limits(max_block_chars=max_block_chars))
+    prefixes = score_blocks([block[:max_block_chars] for block in blocks])
+    assert scored["text"].tolist() == blocks
+    assert np.array_equal(scored.filter(like="proba_").to_numpy(),
+                          prefixes.filter(like="proba_").to_numpy())
 
 
 @given(LINES)
