@@ -8,19 +8,21 @@ import warnings
 
 import pytest
 
-from classifier import label_blocks
+from classifier import clean_html, label_blocks
 from conftest import REALPAGES
 
 SHINGLE_F1_FLOOR = 0.90
 BLOCK_F1_FLOOR = 0.82
 REMOVAL_FLOOR = 0.97
+HTML_SHINGLE_F1_FLOOR = 0.93
+HTML_BLOCK_F1_FLOOR = 0.89
+HTML_REMOVAL_FLOOR = 0.95
 
 pytestmark = pytest.mark.skipif(not (REALPAGES / "score.py").exists(),
                                 reason="shared/realpages absent")
 
 
-@pytest.fixture(scope="module")
-def result() -> dict:
+def _evaluate(fn, mode: str) -> dict:
     sys.path.insert(0, str(REALPAGES))
     spec = importlib.util.spec_from_file_location("realpages_score", REALPAGES / "score.py")
     score = importlib.util.module_from_spec(spec)
@@ -28,7 +30,17 @@ def result() -> dict:
     pages = score.load_split(REALPAGES / "dev.jsonl.gz")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return score.evaluate(pages, label_blocks, mode="labels", timeout_s=0)
+        return score.evaluate(pages, fn, mode=mode, timeout_s=0)
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    return _evaluate(label_blocks, "labels")
+
+
+@pytest.fixture(scope="module")
+def html_result() -> dict:
+    return _evaluate(clean_html, "html")
 
 
 def test_text_mode_scores_on_real_pages(result):
@@ -40,3 +52,11 @@ def test_text_mode_scores_on_real_pages(result):
 @pytest.mark.parametrize("fine", ["paywall", "newsletter", "disclaimer"])
 def test_pitches_and_notices_are_removed(result, fine):
     assert result[f"{fine}_removed"] >= REMOVAL_FLOOR
+
+
+def test_html_mode_scores_on_real_pages(html_result):
+    assert html_result["errors"] == 0
+    assert html_result["f1"] >= HTML_SHINGLE_F1_FLOOR
+    assert html_result["block_f1"] >= HTML_BLOCK_F1_FLOOR
+    for fine in ("paywall", "newsletter", "disclaimer"):
+        assert html_result[f"{fine}_removed"] >= HTML_REMOVAL_FLOOR, fine
