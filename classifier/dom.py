@@ -18,6 +18,7 @@ from lxml import etree, html as lxml_html
 
 from .blocks import DEFAULT_LIMITS, Limits
 from .errors import InputError
+from .features import is_prose
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "meta", "link", "object",
                           "embed", "applet", "iframe", "frame", "frameset", "param", "source",
@@ -89,7 +90,6 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
-_PROSE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -248,7 +248,7 @@ def _container_features(records: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
     for text, _, ancestors, _ in records:
         container = ancestors[-2] if len(ancestors) > 1 else (ancestors[-1] if ancestors else None)
         containers.append(id(container))
-        if len(text) >= 80 and _PROSE_END.search(text):
+        if is_prose(text):
             for element in ancestors:
                 prose_under[id(element)] = prose_under.get(id(element), 0.0) + len(text)
     total = max(prose_under.values(), default=0.0)

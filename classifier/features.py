@@ -165,6 +165,12 @@ def shape_matrix(texts: pd.Series) -> np.ndarray:
     return np.column_stack([np.asarray(columns[name], dtype=float) for name in _SHAPE_NAMES])
 
 
+def is_prose(text: str) -> bool:
+    """Whether a block reads as article prose: at least ``PROSE_MIN_CHARS`` long and ending
+    like a sentence (the rule behind the ``is_prose`` shape feature)."""
+    return len(text) >= PROSE_MIN_CHARS and _SENTENCE_END_RE.search(text) is not None
+
+
 def _matches(pattern: re.Pattern, texts: list[str]) -> list[bool]:
     return [pattern.search(t) is not None for t in texts]
 
