@@ -313,6 +313,7 @@ def char_ngram_counts(texts: list[str], ngram_range: tuple[int, int] = (2, 4), n
              for i in range(0, len(texts), _CHAR_BATCH)]
     return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, n_features))
 
+
 def _hashed_counts(texts: list[str], ngram_range: tuple[int, int],
                    n_features: int) -> sp.csr_matrix:
     """Hashed n-gram counts of one batch of texts (see :func:`char_ngram_counts`)."""
@@ -326,7 +327,8 @@ def _hashed_counts(texts: list[str], ngram_range: tuple[int, int],
     boundary[1:][ends - 1] = 1          # the separator after each text
     crossed = np.cumsum(boundary)
     doc = np.repeat(np.arange(len(texts)), lengths)
-    rows, cols = [], []
+    rows = [np.empty(0, dtype=np.int64)]          # so texts too short for any n-gram
+    cols = [np.empty(0, dtype=np.uint64)]         # give an all-zero row, not an error
     for n in range(ngram_range[0], ngram_range[1] + 1):
         m = len(codes) - n + 1
         if m <= 0:

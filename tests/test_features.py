@@ -88,3 +88,9 @@ def test_char_ngram_counts_of_a_text_do_not_depend_on_its_batch_or_case():
     in_batch = char_ngram_counts(["Some other line", "SUBSCRIBE NOW", "more"])
     assert (alone != in_batch[1]).nnz == 0
     assert (char_ngram_counts(["abc"]) != char_ngram_counts(["xyz"])).nnz > 0
+
+
+def test_char_ngram_counts_give_zero_rows_for_texts_too_short_for_any_ngram():
+    counts = char_ngram_counts(["", "a", ""], ngram_range=(2, 4), n_features=64)
+    assert counts.shape == (3, 64)
+    assert counts.nnz == 0
