@@ -17,7 +17,7 @@ from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks
-from .sources import parse_sources
+from .sources import parse_sources, write_pages
 from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
 PROG = "paywall-classifier"
@@ -132,6 +132,9 @@ def cmd_build_data(args) -> int:
     write_dataset(df, args.output)
     print(f"wrote {args.output}: {len(df):,} blocks, {df['page_id'].nunique():,} pages, "
           f"{df['publisher'].nunique()} publishers, {df['lang'].nunique()} languages")
+    if args.pages:
+        written = write_pages(rows, args.pages)
+        print(f"wrote {len(written)} page files (one block per line, no labels) to {args.pages}")
     return 0
 
 
@@ -201,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")
     p.add_argument("sources", nargs="?", default="data/sources", help="folder of source files")
     p.add_argument("-o", "--output", default="data/blocks.csv", help="table to write")
+    p.add_argument("--pages", metavar="DIR",
+                   help="also write each page as a text file, one block per line, to DIR")
     p.set_defaults(func=cmd_build_data)
 
     p = sub.add_parser("info", help="print a model file's metadata")

@@ -145,6 +145,21 @@ def parse_sources(folder: str | Path) -> list[dict[str, object]]:
     return rows
 
 
+def write_pages(rows: list[dict[str, object]], folder: str | Path) -> list[Path]:
+    """Write each page's blocks, one per line, to ``folder/<page-slug>.txt`` (labels dropped)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, list[str]] = {}
+    for row in rows:
+        pages.setdefault(str(row["page_id"]), []).append(str(row["text"]))
+    written = []
+    for page_id, texts in pages.items():
+        path = folder / f"{page_id.rsplit('/', 1)[-1]}.txt"
+        path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def _summary(path: Path) -> str:
     """One line per source file: pages, blocks and label shares, for authors checking a file."""
     rows = parse_source(path)

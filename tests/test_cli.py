@@ -58,6 +58,8 @@ def test_build_data_compiles_sources(tmp_path, capsys):
     out = tmp_path / "blocks.csv"
     assert main(["build-data", str(sources), "-o", str(out)]) == 0
     assert "2 blocks, 1 pages, 1 publishers" in capsys.readouterr().out
+    assert main(["build-data", str(sources), "-o", str(out), "--pages", str(tmp_path / "pages")]) == 0
+    assert (tmp_path / "pages" / "p.txt").read_text(encoding="utf-8") == "Hello.\nMenu\n"
 
 
 @pytest.mark.parametrize("make_args, message", [
