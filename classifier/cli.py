@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from . import __version__
 from .blocks import decode_page, split_blocks
@@ -17,6 +18,7 @@ from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks
+from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
 from .sources import parse_sources, write_pages
 from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
@@ -34,16 +36,18 @@ def _read_page(name: str) -> str:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
 
 
+def _page_blocks(name: str) -> list[str]:
+    """The blocks of a page file; an empty page is an error naming the file."""
+    blocks = split_blocks(_read_page(name))
+    if not blocks:
+        raise InputError(f"{name}: page is empty: no non-blank line to score")
+    return blocks
+
+
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
     """Score each PAGE argument; an empty page is an error naming the file."""
     model = load_model(args.model)
-    out = []
-    for name in args.pages:
-        blocks = split_blocks(_read_page(name))
-        if not blocks:
-            raise InputError(f"{name}: page is empty: no non-blank line to score")
-        out.append((name, score_blocks(blocks, model)))
-    return out
+    return [(name, score_blocks(_page_blocks(name), model)) for name in args.pages]
 
 
 def cmd_label(args) -> int:
@@ -78,6 +82,17 @@ def cmd_clean(args) -> int:
         if len(args.pages) > 1:
             print(f"# {name}")
         print("\n".join(body))
+    return 0
+
+
+def cmd_prelabel(args) -> int:
+    pages = [(Path(name).stem, _page_blocks(name))
+             for name in tqdm(args.pages, desc="reading pages", unit="page",
+                              disable=args.quiet or len(args.pages) < 50)]
+    blocks = page_table(pages, args.publisher, args.lang)
+    table = prelabel(blocks, load_model(args.model), threshold=args.threshold, order=args.order)
+    write_review(table, args.output, excel=args.excel)
+    print(f"wrote {args.output}: {review_summary(table)}")
     return 0
 
 
@@ -185,6 +200,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus mode: also write per-block probabilities")
     _model_option(p)
     p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("prelabel", help="label a new publisher's pages for a person to review (CSV)")
+    p.add_argument("pages", nargs="+", metavar="PAGE",
+                   help="text file, one block per line; its name (without .txt) names the page")
+    p.add_argument("--publisher", required=True, help="slug of the pages' publisher")
+    p.add_argument("--lang", default="und", help="ISO 639-1 language of the pages")
+    p.add_argument("-o", "--output", required=True, metavar="TABLE",
+                   help="review table to write (.csv; .jsonl or .parquet also work)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV with a UTF-8 byte order mark and CRLF line ends, for spreadsheets")
+    p.add_argument("--threshold", type=float, default=REVIEW_THRESHOLD,
+                   help="flag blocks whose suggested label's probability is below this")
+    p.add_argument("--order", choices=ORDERS, default="uncertainty",
+                   help="rows: least certain block first (default), or page by page")
+    _model_option(p)
+    p.set_defaults(func=cmd_prelabel)
 
     p = sub.add_parser("train", help="train a model on labelled block tables")
     p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH",

@@ -35,6 +35,11 @@ _META = re.compile(r"^([a-z_]+):\s*(.+)$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def is_slug(text: str) -> bool:
+    """True for a publisher slug: lower-case letters, digits and hyphens."""
+    return bool(_SLUG.match(text))
+
+
 class SourceError(DatasetError):
     """A source file breaks the format; the message names the file and line."""
 
@@ -112,7 +117,7 @@ def parse_source(path: str | Path) -> list[dict[str, object]]:
     if missing:
         raise SourceError(f"{path}: missing metadata {missing}")
     publisher = src.meta["publisher"]
-    if not _SLUG.match(publisher):
+    if not is_slug(publisher):
         raise SourceError(f"{path}: publisher {publisher!r} must be a lower-case slug")
     if not src.pages:
         raise SourceError(f"{path}: no '=== page' section")
