@@ -13,13 +13,14 @@ from tqdm.auto import tqdm
 from . import __version__
 from .blocks import decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
-from .dataset import load_dataset, write_dataset
+from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
 from .errors import ClassifierError, InputError
 from .labels import BODY
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
 from .sources import parse_sources, write_pages
+from .view import render_html
 from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
 PROG = "paywall-classifier"
@@ -93,6 +94,39 @@ def cmd_prelabel(args) -> int:
     table = prelabel(blocks, load_model(args.model), threshold=args.threshold, order=args.order)
     write_review(table, args.output, excel=args.excel)
     print(f"wrote {args.output}: {review_summary(table)}")
+    return 0
+
+
+def _view_blocks(args) -> pd.DataFrame:
+    """The blocks to show: tables as they are, page files scored one page at a time."""
+    frames = []
+    for name in args.inputs:
+        if is_table_file(name):
+            table = read_table(name)
+            labels = table["label"].astype(str).str.strip().unique() if "label" in table else None
+            frames.append(validate_blocks(table, source=name, labels=labels))
+        else:
+            scored = score_blocks(_page_blocks(name), load_model(args.model))
+            frames.append(scored.assign(page_id=name, position=range(len(scored))))
+    blocks = pd.concat(frames, ignore_index=True)
+    if args.publisher:
+        blocks = blocks[blocks.get("publisher", pd.Series(index=blocks.index)).isin(args.publisher)]
+    if args.page:
+        blocks = blocks[blocks["page_id"].isin(args.page)]
+    n_pages = blocks["page_id"].nunique()
+    if n_pages == 0:
+        raise InputError("no page left to show after --publisher/--page")
+    if n_pages > args.max_pages:
+        raise InputError(f"{n_pages} pages to show, over --max-pages {args.max_pages}; choose "
+                         "some with --publisher or --page, or raise --max-pages")
+    return blocks
+
+
+def cmd_show(args) -> int:
+    blocks = _view_blocks(args)
+    title = args.title or f"{PROG}: {', '.join(args.inputs)}"
+    Path(args.output).write_text(render_html(blocks, title=title), encoding="utf-8")
+    print(f"wrote {args.output}: {blocks['page_id'].nunique()} pages, {len(blocks):,} blocks")
     return 0
 
 
@@ -216,6 +250,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rows: least certain block first (default), or page by page")
     _model_option(p)
     p.set_defaults(func=cmd_prelabel)
+
+    p = sub.add_parser("show", help="write an HTML view of pages, each block coloured by label")
+    p.add_argument("inputs", nargs="+", metavar="PAGE|TABLE",
+                   help="page text files (scored with the model) or labelled block tables such "
+                        "as a review file (.csv, .jsonl, .parquet; shown as labelled)")
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="HTML file to write")
+    p.add_argument("--publisher", action="append", help="only this publisher's pages (repeatable)")
+    p.add_argument("--page", action="append", metavar="PAGE_ID", help="only this page (repeatable)")
+    p.add_argument("--max-pages", type=int, default=100, help="refuse to show more pages")
+    p.add_argument("--title", help="heading of the HTML page")
+    _model_option(p)
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("train", help="train a model on labelled block tables")
     p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH",

@@ -30,6 +30,11 @@ def _suffix(path: Path) -> str:
     return next((s for s in SUFFIXES if name.endswith(s)), "")
 
 
+def is_table_file(path: str | Path) -> bool:
+    """True when the file name has a block-table extension (CSV, JSONL, Parquet)."""
+    return bool(_suffix(Path(path)))
+
+
 def _read_jsonl(path: Path) -> pd.DataFrame:
     """Read JSON Lines line by line so that a bad line is reported by its number."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
