@@ -14,8 +14,10 @@ from . import __version__
 from .blocks import decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
-from .errors import ClassifierError, InputError
+from .errors import ClassifierError, DatasetError, InputError
+from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_evaluation
 from .labels import BODY
+from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
@@ -130,8 +132,17 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _log_sources(df: pd.DataFrame) -> None:
+    """One info line per file merged into ``df``: its pages and publishers."""
+    for path, info in df.attrs.get("sources", {}).items():
+        names = info["publishers"]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logger.info("%s: %d pages of %s", path, info["pages"], shown)
+
+
 def cmd_train(args) -> int:
     df = load_dataset(args.data)
+    _log_sources(df)
     logger.info("training on %d blocks, %d pages, %d publishers", len(df),
                 df["page_id"].nunique(), df["publisher"].nunique())
     train_and_save(df, args.output, random_state=args.random_state)
@@ -156,8 +167,39 @@ def _print_report(report: dict) -> None:
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
 
 
+def _before_model(args, publisher: str) -> tuple[BlockClassifier, list[str] | None]:
+    """The model in use and the publishers it records training on; refused if one is ``publisher``."""
+    trained_on = model_metadata(args.model).get("publishers")
+    name = args.model or "bundled model"
+    if trained_on is None:
+        logger.warning("%s does not record which publishers it was trained on; make sure it "
+                       "never saw %s, or its 'before' scores are not held out", name, publisher)
+    elif publisher in trained_on:
+        raise DatasetError(f"{name} was trained on pages of {publisher}, so its 'before' scores "
+                           "would not be held out; give --model a model trained without them")
+    return load_model(args.model), trained_on
+
+
+def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
+    publisher = args.holdout_publisher
+    before, trained_on = _before_model(args, publisher)
+    controls = control_publishers(df, publisher, args.control_every)
+    report = holdout_evaluation(
+        df, publisher, before, before_name=args.model or "bundled model",
+        before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
+        control_every=args.control_every, progress=not args.quiet)
+    print(format_holdout(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+        print(f"wrote {args.json}")
+    return 0
+
+
 def cmd_evaluate(args) -> int:
     df = load_dataset(args.data)
+    _log_sources(df)
+    if args.holdout_publisher:
+        return cmd_evaluate_holdout(args, df)
     if args.model:
         scored = df.assign(predicted=load_model(args.model).predict(df))
         labels = sorted(set(df["label"]) | set(scored["predicted"]))
@@ -273,8 +315,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="publisher-held-out cross-validation, or score a fixed model")
     p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH")
     p.add_argument("--model", metavar="PATH", default=None,
-                   help="score this model file on the data instead of cross-validating")
+                   help="score this model file on the data instead of cross-validating (with "
+                        "--holdout-publisher: the 'before' model; default the bundled one)")
     p.add_argument("--folds", type=int, default=CV_FOLDS, help="number of publisher folds")
+    p.add_argument("--holdout-publisher", metavar="NAME",
+                   help="before/after for a new publisher: the model in use (--model or the "
+                        "bundled one) against models retrained without and with half of its "
+                        "pages, all scored on its other half and on held-out control publishers")
+    p.add_argument("--control-every", type=int, default=CONTROL_EVERY, metavar="N",
+                   help="with --holdout-publisher: every Nth other publisher is a control")
     p.add_argument("--json", metavar="OUT", help="also write the report as JSON")
     p.set_defaults(func=cmd_evaluate)
 

@@ -151,14 +151,16 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
     """Load one or more block tables (files or folders) into one validated DataFrame.
 
     Page ids must be unique across files: the same page in two files is an error, so that
-    merging a review file into the dataset cannot silently double a page.
+    merging a review file into the dataset cannot silently double a page. The result's
+    ``attrs["sources"]`` counts the pages and names the publishers of each file.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    frames = []
+    frames, sources = [], []
     owner: dict[str, Path] = {}
     for path in (f for p in paths for f in _files(Path(p))):
         frame = validate_blocks(read_table(path), source=str(path), labels=labels)
+        sources.append(path)
         for page_id in frame["page_id"].unique():
             if page_id in owner:
                 raise DatasetError(f"{path}: page_id {page_id!r} is also in {owner[page_id]}")
@@ -166,7 +168,11 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
         frames.append(frame)
     if not frames:
         raise DatasetError("no dataset files given")
-    return pd.concat(frames, ignore_index=True)
+    merged = pd.concat(frames, ignore_index=True)
+    merged.attrs["sources"] = {str(path): {"pages": int(f["page_id"].nunique()),
+                                           "publishers": sorted(f["publisher"].unique().tolist())}
+                               for path, f in zip(sources, frames)}
+    return merged
 
 
 def write_dataset(df: pd.DataFrame, path: str | Path) -> None:
