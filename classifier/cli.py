@@ -19,6 +19,7 @@ from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_
 from .labels import BODY
 from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
+from .plots import write_report_plots
 from .predict import paywall_score, score_blocks
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
 from .sources import parse_sources, write_pages
@@ -189,10 +190,20 @@ def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
         before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
         control_every=args.control_every, progress=not args.quiet)
     print(format_holdout(report))
+    _write_report(args, report)
+    return 0
+
+
+def _write_report(args, report: dict) -> None:
+    """Write the report as JSON (--json) and its charts (--plots DIR, else beside the JSON)."""
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
         print(f"wrote {args.json}")
-    return 0
+    if args.json or args.plots:
+        folder = args.plots or Path(args.json).parent
+        stem = Path(args.json).stem if args.json else "evaluation"
+        for path in write_report_plots(report, folder, stem):
+            print(f"wrote {path}")
 
 
 def cmd_evaluate(args) -> int:
@@ -206,14 +217,13 @@ def cmd_evaluate(args) -> int:
         report = {"mode": f"fixed model {args.model}",
                   **label_scores(scored["label"], scored["predicted"], labels)}
         report["per_language"] = macro_f1_by(scored, "lang", labels)
+        report["per_publisher"] = macro_f1_by(scored, "publisher", labels)
     else:
         report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
                   **cross_validate(df, n_splits=args.folds, progress=not args.quiet)}
     print(report["mode"])
     _print_report(report)
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1))
-        print(f"wrote {args.json}")
+    _write_report(args, report)
     return 0
 
 
@@ -324,7 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "pages, all scored on its other half and on held-out control publishers")
     p.add_argument("--control-every", type=int, default=CONTROL_EVERY, metavar="N",
                    help="with --holdout-publisher: every Nth other publisher is a control")
-    p.add_argument("--json", metavar="OUT", help="also write the report as JSON")
+    p.add_argument("--json", metavar="OUT", help="also write the report as JSON, and its charts "
+                   "(PNG: confusion matrix, F1 per language and per publisher) beside it")
+    p.add_argument("--plots", metavar="DIR", help="write the charts to DIR instead (named after "
+                   "the JSON file, else evaluation-*.png)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")

@@ -51,6 +51,13 @@ def test_train_then_evaluate_with_that_model(tmp_path, small_dataset, capsys):
     report = json.loads(report_path.read_text())
     assert report["macro_f1"] > 0.9   # scored on its own training data
     assert set(report["per_language"]) == set(small_dataset["lang"])
+    assert set(report["per_publisher"]) == set(small_dataset["publisher"])
+    charts = ["confusion", "f1-per-language", "f1-per-publisher"]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(f"report-{c}.png" for c in charts)
+    assert main(["-q", "evaluate", "--data", str(data), "--model", str(model),
+                 "--plots", str(tmp_path / "charts")]) == 0
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == sorted(
+        f"evaluation-{c}.png" for c in charts)
 
 
 def test_build_data_compiles_sources(tmp_path, capsys):
