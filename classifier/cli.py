@@ -11,6 +11,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__
+from .audit import audit_labels, format_issues, group_issues
 from .blocks import decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
@@ -227,6 +228,23 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    df = load_dataset(args.data)
+    _log_sources(df)
+    issues = audit_labels(df, n_splits=args.folds, progress=not args.quiet)
+    print(f"{len(issues):,} of {len(df):,} blocks ({len(issues) / len(df):.1%}) have a confident "
+          "out-of-publisher label that differs from theirs")
+    if not args.per_block:
+        issues = group_issues(issues)
+        print(f"{len(issues):,} distinct texts (blocks: how many blocks of the publisher share it)")
+    print(f"the {min(args.top, len(issues))} most disputed:")
+    print(format_issues(issues.head(args.top)))
+    if args.output:
+        issues.to_csv(args.output, index=False, encoding="utf-8-sig" if args.excel else "utf-8")
+        print(f"wrote {args.output} ({len(issues):,} rows)")
+    return 0
+
+
 def cmd_build_data(args) -> int:
     rows = parse_sources(args.sources)
     df = pd.DataFrame(rows)
@@ -339,6 +357,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plots", metavar="DIR", help="write the charts to DIR instead (named after "
                    "the JSON file, else evaluation-*.png)")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("audit", help="list blocks whose label disagrees most with out-of-publisher "
+                                     "predictions (possible label errors)")
+    p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH")
+    p.add_argument("--folds", type=int, default=CV_FOLDS, help="number of publisher folds")
+    p.add_argument("--top", type=int, default=30, help="how many to print")
+    p.add_argument("-o", "--output", metavar="CSV", help="write every suspect block to this CSV")
+    p.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte order mark")
+    p.add_argument("--per-block", action="store_true",
+                   help="one row per block, instead of one per publisher's repeated text")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")
     p.add_argument("sources", nargs="?", default="data/sources", help="folder of source files")
