@@ -114,7 +114,10 @@ def _view_blocks(args) -> pd.DataFrame:
             frames.append(scored.assign(page_id=name, position=range(len(scored))))
     blocks = pd.concat(frames, ignore_index=True)
     if args.publisher:
-        blocks = blocks[blocks.get("publisher", pd.Series(index=blocks.index)).isin(args.publisher)]
+        if "publisher" not in blocks:
+            raise InputError("--publisher selects from tables with a publisher column; "
+                             "page files have none")
+        blocks = blocks[blocks["publisher"].isin(args.publisher)]
     if args.page:
         blocks = blocks[blocks["page_id"].isin(args.page)]
     n_pages = blocks["page_id"].nunique()

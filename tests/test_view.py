@@ -85,6 +85,9 @@ def test_show_command_on_a_review_table_and_on_a_page(tmp_path, small_model_path
     assert "paywall score" in html
     assert main(["show", str(table), "--max-pages", "1", "-o", str(out)]) == 1
     assert "2 pages to show, over --max-pages 1" in capsys.readouterr().err
+    assert main(["show", str(EXAMPLE_PAGE), "--model", str(small_model_path), "--publisher", "pub",
+                 "-o", str(out)]) == 1
+    assert "page files have none" in capsys.readouterr().err
 
 
 def _chromium() -> str | None:
