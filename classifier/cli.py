@@ -8,16 +8,24 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from . import __version__
+from .audit import audit_labels, format_issues, group_issues
 from .blocks import DEFAULT_LIMITS, Limits, decode_page, split_blocks
 from .corpus import SHARD_SIZE, clean_corpus
-from .dataset import load_dataset, write_dataset
-from .errors import ClassifierError, InputError
+from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
+from .dom import split_html
+from .errors import ClassifierError, DatasetError, InputError
+from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_evaluation
 from .labels import BODY
+from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
+from .plots import write_report_plots
 from .predict import paywall_score, score_blocks, score_html
-from .sources import parse_sources
+from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
+from .sources import parse_sources, write_pages
+from .view import render_html
 from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
 
 PROG = "paywall-classifier"
@@ -38,28 +46,47 @@ def _read_bytes(name: str) -> bytes:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
 
 
-def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame:
-    """Score one page file: HTML through its DOM, text one block per line."""
+def _is_html(args, name: str) -> bool:
+    """Whether a page file is read as HTML: ``--html``, or a name ending in .html/.htm."""
+    return getattr(args, "html", False) or name.lower().endswith(HTML_SUFFIXES)
+
+
+def _page_blocks(name: str, is_html: bool = False, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The blocks of a page file (its visual lines if HTML); an empty page is an error."""
     data = _read_bytes(name)
     source = "<stdin>" if name == "-" else name
     try:
         if is_html:
-            return score_html(data, model, limits=limits)
+            return split_html(data, limits=limits)["text"].tolist()
         blocks = split_blocks(decode_page(data, source=source), limits=limits)
-        if not blocks:
-            raise InputError("page is empty: no non-blank line to score")
-        return score_blocks(blocks, model, limits=limits)
     except InputError as err:
-        message = str(err)
-        raise InputError(message if message.startswith(source) else f"{source}: {message}") from None
+        raise _named(err, source) from None
+    if not blocks:
+        raise InputError(f"{source}: page is empty: no non-blank line to score")
+    return blocks
+
+
+def _named(err: InputError, source: str) -> InputError:
+    """``err`` with its message starting with the page's name."""
+    message = str(err)
+    return InputError(message if message.startswith(source) else f"{source}: {message}")
+
+
+def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame:
+    """Score one page file: HTML through its DOM, text one block per line."""
+    if not is_html:
+        return score_blocks(_page_blocks(name, limits=limits), model, limits=limits)
+    try:
+        return score_html(_read_bytes(name), model, limits=limits)
+    except InputError as err:
+        raise _named(err, "<stdin>" if name == "-" else name) from None
 
 
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
     """Score each PAGE argument; a bad page is an error naming the file."""
     model = load_model(args.model)
     limits = _limits(args)
-    return [(name, _score_page(name, args.html or name.lower().endswith(HTML_SUFFIXES), model,
-                               limits)) for name in args.pages]
+    return [(name, _score_page(name, _is_html(args, name), model, limits)) for name in args.pages]
 
 
 def _limits(args) -> Limits:
@@ -104,8 +131,65 @@ def cmd_clean(args) -> int:
     return 0
 
 
+def cmd_prelabel(args) -> int:
+    pages = [(Path(name).stem, _page_blocks(name, _is_html(args, name)))
+             for name in tqdm(args.pages, desc="reading pages", unit="page",
+                              disable=args.quiet or len(args.pages) < 50)]
+    blocks = page_table(pages, args.publisher, args.lang)
+    table = prelabel(blocks, load_model(args.model), threshold=args.threshold, order=args.order)
+    write_review(table, args.output, excel=args.excel)
+    print(f"wrote {args.output}: {review_summary(table)}")
+    return 0
+
+
+def _view_blocks(args) -> pd.DataFrame:
+    """The blocks to show: tables as they are, page files scored one page at a time."""
+    frames = []
+    for name in args.inputs:
+        if is_table_file(name):
+            table = read_table(name)
+            labels = table["label"].astype(str).str.strip().unique() if "label" in table else None
+            frames.append(validate_blocks(table, source=name, labels=labels))
+        else:
+            scored = _score_page(name, _is_html(args, name), load_model(args.model),
+                                 DEFAULT_LIMITS)
+            frames.append(scored.assign(page_id=name, position=range(len(scored))))
+    blocks = pd.concat(frames, ignore_index=True)
+    if args.publisher:
+        if "publisher" not in blocks:
+            raise InputError("--publisher selects from tables with a publisher column; "
+                             "page files have none")
+        blocks = blocks[blocks["publisher"].isin(args.publisher)]
+    if args.page:
+        blocks = blocks[blocks["page_id"].isin(args.page)]
+    n_pages = blocks["page_id"].nunique()
+    if n_pages == 0:
+        raise InputError("no page left to show after --publisher/--page")
+    if n_pages > args.max_pages:
+        raise InputError(f"{n_pages} pages to show, over --max-pages {args.max_pages}; choose "
+                         "some with --publisher or --page, or raise --max-pages")
+    return blocks
+
+
+def cmd_show(args) -> int:
+    blocks = _view_blocks(args)
+    title = args.title or f"{PROG}: {', '.join(args.inputs)}"
+    Path(args.output).write_text(render_html(blocks, title=title), encoding="utf-8")
+    print(f"wrote {args.output}: {blocks['page_id'].nunique()} pages, {len(blocks):,} blocks")
+    return 0
+
+
+def _log_sources(df: pd.DataFrame) -> None:
+    """One info line per file merged into ``df``: its pages and publishers."""
+    for path, info in df.attrs.get("sources", {}).items():
+        names = info["publishers"]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logger.info("%s: %d pages of %s", path, info["pages"], shown)
+
+
 def cmd_train(args) -> int:
     df = load_dataset(args.data)
+    _log_sources(df)
     logger.info("training on %d blocks, %d pages, %d publishers", len(df),
                 df["page_id"].nunique(), df["publisher"].nunique())
     train_and_save(df, args.output, random_state=args.random_state)
@@ -134,22 +218,79 @@ def _print_report(report: dict) -> None:
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
 
 
+def _before_model(args, publisher: str) -> tuple[BlockClassifier, list[str] | None]:
+    """The model in use and the publishers it records training on; refused if one is ``publisher``."""
+    trained_on = model_metadata(args.model).get("publishers")
+    name = args.model or "bundled model"
+    if trained_on is None:
+        logger.warning("%s does not record which publishers it was trained on; make sure it "
+                       "never saw %s, or its 'before' scores are not held out", name, publisher)
+    elif publisher in trained_on:
+        raise DatasetError(f"{name} was trained on pages of {publisher}, so its 'before' scores "
+                           "would not be held out; give --model a model trained without them")
+    return load_model(args.model), trained_on
+
+
+def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
+    publisher = args.holdout_publisher
+    before, trained_on = _before_model(args, publisher)
+    controls = control_publishers(df, publisher, args.control_every)
+    report = holdout_evaluation(
+        df, publisher, before, before_name=args.model or "bundled model",
+        before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
+        control_every=args.control_every, progress=not args.quiet)
+    print(format_holdout(report))
+    _write_report(args, report)
+    return 0
+
+
+def _write_report(args, report: dict) -> None:
+    """Write the report as JSON (--json) and its charts (--plots DIR, else beside the JSON)."""
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
+        print(f"wrote {args.json}")
+    if args.json or args.plots:
+        folder = args.plots or Path(args.json).parent
+        stem = Path(args.json).stem if args.json else "evaluation"
+        for path in write_report_plots(report, folder, stem):
+            print(f"wrote {path}")
+
+
 def cmd_evaluate(args) -> int:
     df = load_dataset(args.data)
+    _log_sources(df)
+    if args.holdout_publisher:
+        return cmd_evaluate_holdout(args, df)
     if args.model:
         scored = df.assign(predicted=load_model(args.model).predict(df))
         labels = sorted(set(df["label"]) | set(scored["predicted"]))
         report = {"mode": f"fixed model {args.model}",
                   **label_scores(scored["label"], scored["predicted"], labels)}
         report["per_language"] = macro_f1_by(scored, "lang", labels)
+        report["per_publisher"] = macro_f1_by(scored, "publisher", labels)
     else:
         report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
                   **cross_validate(df, n_splits=args.folds, progress=not args.quiet)}
     print(report["mode"])
     _print_report(report)
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1))
-        print(f"wrote {args.json}")
+    _write_report(args, report)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    df = load_dataset(args.data)
+    _log_sources(df)
+    issues = audit_labels(df, n_splits=args.folds, progress=not args.quiet)
+    print(f"{len(issues):,} of {len(df):,} blocks ({len(issues) / len(df):.1%}) have a confident "
+          "out-of-publisher label that differs from theirs")
+    if not args.per_block:
+        issues = group_issues(issues)
+        print(f"{len(issues):,} distinct texts (blocks: how many blocks of the publisher share it)")
+    print(f"the {min(args.top, len(issues))} most disputed:")
+    print(format_issues(issues.head(args.top)))
+    if args.output:
+        issues.to_csv(args.output, index=False, encoding="utf-8-sig" if args.excel else "utf-8")
+        print(f"wrote {args.output} ({len(issues):,} rows)")
     return 0
 
 
@@ -159,6 +300,9 @@ def cmd_build_data(args) -> int:
     write_dataset(df, args.output)
     print(f"wrote {args.output}: {len(df):,} blocks, {df['page_id'].nunique():,} pages, "
           f"{df['publisher'].nunique()} publishers, {df['lang'].nunique()} languages")
+    if args.pages:
+        written = write_pages(rows, args.pages)
+        print(f"wrote {len(written)} page files (one block per line, no labels) to {args.pages}")
     return 0
 
 
@@ -234,6 +378,37 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(p)
     p.set_defaults(func=cmd_clean)
 
+    p = sub.add_parser("prelabel", help="label a new publisher's pages for a person to review (CSV)")
+    p.add_argument("pages", nargs="+", metavar="PAGE",
+                   help="page file: text, one block per line, or HTML (*.html/*.htm or "
+                        "--html); its name without the extension names the page")
+    p.add_argument("--publisher", required=True, help="slug of the pages' publisher")
+    p.add_argument("--lang", default="und", help="ISO 639-1 language of the pages")
+    p.add_argument("-o", "--output", required=True, metavar="TABLE",
+                   help="review table to write (.csv; .jsonl or .parquet also work)")
+    p.add_argument("--excel", action="store_true",
+                   help="CSV with a UTF-8 byte order mark and CRLF line ends, for spreadsheets")
+    p.add_argument("--threshold", type=float, default=REVIEW_THRESHOLD,
+                   help="flag blocks whose suggested label's probability is below this")
+    p.add_argument("--order", choices=ORDERS, default="uncertainty",
+                   help="rows: least certain block first (default), or page by page")
+    _html_option(p)
+    _model_option(p)
+    p.set_defaults(func=cmd_prelabel)
+
+    p = sub.add_parser("show", help="write an HTML view of pages, each block coloured by label")
+    p.add_argument("inputs", nargs="+", metavar="PAGE|TABLE",
+                   help="page files, text or HTML (scored with the model), or labelled block "
+                        "tables such as a review file (.csv, .jsonl, .parquet; shown as labelled)")
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="HTML file to write")
+    p.add_argument("--publisher", action="append", help="only this publisher's pages (repeatable)")
+    p.add_argument("--page", action="append", metavar="PAGE_ID", help="only this page (repeatable)")
+    p.add_argument("--max-pages", type=int, default=100, help="refuse to show more pages")
+    p.add_argument("--title", help="heading of the HTML page")
+    _html_option(p)
+    _model_option(p)
+    p.set_defaults(func=cmd_show)
+
     p = sub.add_parser("train", help="train a model on labelled block tables")
     p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH",
                    help="CSV/JSONL/Parquet files or folders of them")
@@ -244,14 +419,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="publisher-held-out cross-validation, or score a fixed model")
     p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH")
     p.add_argument("--model", metavar="PATH", default=None,
-                   help="score this model file on the data instead of cross-validating")
+                   help="score this model file on the data instead of cross-validating (with "
+                        "--holdout-publisher: the 'before' model; default the bundled one)")
     p.add_argument("--folds", type=int, default=CV_FOLDS, help="number of publisher folds")
-    p.add_argument("--json", metavar="OUT", help="also write the report as JSON")
+    p.add_argument("--holdout-publisher", metavar="NAME",
+                   help="before/after for a new publisher: the model in use (--model or the "
+                        "bundled one) against models retrained without and with half of its "
+                        "pages, all scored on its other half and on held-out control publishers")
+    p.add_argument("--control-every", type=int, default=CONTROL_EVERY, metavar="N",
+                   help="with --holdout-publisher: every Nth other publisher is a control")
+    p.add_argument("--json", metavar="OUT", help="also write the report as JSON, and its charts "
+                   "(PNG: confusion matrix, F1 per language and per publisher) beside it")
+    p.add_argument("--plots", metavar="DIR", help="write the charts to DIR instead (named after "
+                   "the JSON file, else evaluation-*.png)")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("audit", help="list blocks whose label disagrees most with out-of-publisher "
+                                     "predictions (possible label errors)")
+    p.add_argument("--data", nargs="+", action="extend", required=True, metavar="PATH")
+    p.add_argument("--folds", type=int, default=CV_FOLDS, help="number of publisher folds")
+    p.add_argument("--top", type=int, default=30, help="how many to print")
+    p.add_argument("-o", "--output", metavar="CSV", help="write every suspect block to this CSV")
+    p.add_argument("--excel", action="store_true", help="CSV with a UTF-8 byte order mark")
+    p.add_argument("--per-block", action="store_true",
+                   help="one row per block, instead of one per publisher's repeated text")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")
     p.add_argument("sources", nargs="?", default="data/sources", help="folder of source files")
     p.add_argument("-o", "--output", default="data/blocks.csv", help="table to write")
+    p.add_argument("--pages", metavar="DIR",
+                   help="also write each page as a text file, one block per line, to DIR")
     p.set_defaults(func=cmd_build_data)
 
     p = sub.add_parser("info", help="print a model file's metadata")

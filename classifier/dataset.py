@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DatasetError
@@ -14,11 +16,23 @@ from .labels import DEFAULT_LABELS
 REQUIRED_COLUMNS = ("publisher", "page_id", "position", "text", "label")
 OPTIONAL_COLUMNS = {"lang": "und"}
 SUFFIXES = (".csv", ".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
+DIGEST_COLUMN = "text_digest"
+"""Optional column (written by ``prelabel``) holding each block's :func:`text_digest`."""
+
+
+def text_digest(text: str) -> str:
+    """A short fingerprint of a block's text, to notice a text changed by a spreadsheet."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _suffix(path: Path) -> str:
     name = path.name.lower()
     return next((s for s in SUFFIXES if name.endswith(s)), "")
+
+
+def is_table_file(path: str | Path) -> bool:
+    """True when the file name has a block-table extension (CSV, JSONL, Parquet)."""
+    return bool(_suffix(Path(path)))
 
 
 def _read_jsonl(path: Path) -> pd.DataFrame:
@@ -45,7 +59,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     kind = _suffix(path)
     try:
         if kind == ".csv":
-            return pd.read_csv(path, encoding="utf-8-sig", dtype={"text": str}, keep_default_na=False)
+            return pd.read_csv(path, encoding="utf-8-sig", dtype={"text": str, DIGEST_COLUMN: str},
+                               keep_default_na=False)
         if kind == ".parquet":
             return pd.read_parquet(path)
         if kind:
@@ -72,14 +87,30 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, so that messages read ``5``, not ``np.int64(5)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _row_error(df: pd.DataFrame, mask: pd.Series, source: str, problem: str) -> None:
     """Raise naming the first offending row (1-based data row, as a spreadsheet shows it)."""
     if mask.any():
         first = int(mask.to_numpy().nonzero()[0][0])
         row = df.iloc[first]
-        raise DatasetError(f"{source}: row {first + 1} (page_id={row.get('page_id')!r}, "
-                           f"position={row.get('position')!r}): {problem}"
+        raise DatasetError(f"{source}: row {first + 1} (page_id={_plain(row.get('page_id'))!r}, "
+                           f"position={_plain(row.get('position'))!r}): {problem}"
                            f" ({int(mask.sum())} such rows)")
+
+
+def _check_digests(df: pd.DataFrame, source: str) -> None:
+    """Refuse rows whose text no longer matches the digest written beside it (if any)."""
+    if DIGEST_COLUMN not in df.columns:
+        return
+    digests = df[DIGEST_COLUMN].fillna("").astype(str).str.strip()
+    changed = (digests != "") & (digests != df["text"].map(text_digest))
+    _row_error(df, changed, source, f"text does not match its {DIGEST_COLUMN}: the cell was "
+               "changed after prelabel (a spreadsheet may have turned it into a number, date "
+               "or formula); restore the text from the page file")
 
 
 def validate_blocks(df: pd.DataFrame, *, source: str = "table",
@@ -95,6 +126,7 @@ def validate_blocks(df: pd.DataFrame, *, source: str = "table",
             df[column] = default
     _row_error(df, ~df["text"].map(lambda t: isinstance(t, str)), source, "text is not a string")
     _row_error(df, df["text"].str.strip() == "", source, "text is empty")
+    _check_digests(df, source)
     for column in ("publisher", "page_id", "label"):
         values = df[column]
         _row_error(df, values.isna() | (values.astype(str).str.strip() == ""), source,
@@ -119,14 +151,16 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
     """Load one or more block tables (files or folders) into one validated DataFrame.
 
     Page ids must be unique across files: the same page in two files is an error, so that
-    merging a review file into the dataset cannot silently double a page.
+    merging a review file into the dataset cannot silently double a page. The result's
+    ``attrs["sources"]`` counts the pages and names the publishers of each file.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    frames = []
+    frames, sources = [], []
     owner: dict[str, Path] = {}
     for path in (f for p in paths for f in _files(Path(p))):
         frame = validate_blocks(read_table(path), source=str(path), labels=labels)
+        sources.append(path)
         for page_id in frame["page_id"].unique():
             if page_id in owner:
                 raise DatasetError(f"{path}: page_id {page_id!r} is also in {owner[page_id]}")
@@ -134,7 +168,11 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
         frames.append(frame)
     if not frames:
         raise DatasetError("no dataset files given")
-    return pd.concat(frames, ignore_index=True)
+    merged = pd.concat(frames, ignore_index=True)
+    merged.attrs["sources"] = {str(path): {"pages": int(f["page_id"].nunique()),
+                                           "publishers": sorted(f["publisher"].unique().tolist())}
+                               for path, f in zip(sources, frames)}
+    return merged
 
 
 def write_dataset(df: pd.DataFrame, path: str | Path) -> None:

@@ -35,6 +35,11 @@ _META = re.compile(r"^([a-z_]+):\s*(.+)$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def is_slug(text: str) -> bool:
+    """True for a publisher slug: lower-case letters, digits and hyphens."""
+    return bool(_SLUG.match(text))
+
+
 class SourceError(DatasetError):
     """A source file breaks the format; the message names the file and line."""
 
@@ -112,7 +117,7 @@ def parse_source(path: str | Path) -> list[dict[str, object]]:
     if missing:
         raise SourceError(f"{path}: missing metadata {missing}")
     publisher = src.meta["publisher"]
-    if not _SLUG.match(publisher):
+    if not is_slug(publisher):
         raise SourceError(f"{path}: publisher {publisher!r} must be a lower-case slug")
     if not src.pages:
         raise SourceError(f"{path}: no '=== page' section")
@@ -143,6 +148,21 @@ def parse_sources(folder: str | Path) -> list[dict[str, object]]:
         seen[publisher] = path
         rows.extend(file_rows)
     return rows
+
+
+def write_pages(rows: list[dict[str, object]], folder: str | Path) -> list[Path]:
+    """Write each page's blocks, one per line, to ``folder/<page-slug>.txt`` (labels dropped)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, list[str]] = {}
+    for row in rows:
+        pages.setdefault(str(row["page_id"]), []).append(str(row["text"]))
+    written = []
+    for page_id, texts in pages.items():
+        path = folder / f"{page_id.rsplit('/', 1)[-1]}.txt"
+        path.write_text("\n".join(texts) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _summary(path: Path) -> str:

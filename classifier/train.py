@@ -33,11 +33,12 @@ def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = 
 
 def train_and_save(df: pd.DataFrame, path, *, random_state: int | None = 0,
                    n_jobs: int | None = -1) -> BlockClassifier:
-    """Fit on ``df`` and save the model with the training data's hash and size."""
+    """Fit on ``df`` and save the model with the training data's hash, size and publishers."""
     model = train_model(df, random_state=random_state, n_jobs=n_jobs)
     save_model(model, path, metadata={
         "data_hash": data_hash(df), "n_blocks": int(len(df)),
-        "n_pages": int(df["page_id"].nunique()), "n_publishers": int(df["publisher"].nunique())})
+        "n_pages": int(df["page_id"].nunique()), "n_publishers": int(df["publisher"].nunique()),
+        "publishers": sorted(df["publisher"].unique().tolist())})
     return model
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from classifier import BlockClassifier, load_dataset
+from classifier import BlockClassifier, load_dataset, save_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "blocks.csv"
 EXAMPLE_PAGE = ROOT / "examples" / "paywalled-article.txt"
+NEW_PUBLISHER = ROOT / "examples" / "new-publisher"
 REALPAGES = ROOT.parent / "shared" / "realpages"
 
 
@@ -32,6 +33,12 @@ def small_model(small_dataset: pd.DataFrame) -> BlockClassifier:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return BlockClassifier(random_state=0).fit(small_dataset)
+
+
+@pytest.fixture(scope="session")
+def small_model_path(small_model: BlockClassifier, tmp_path_factory) -> Path:
+    """The small model saved to a file, for commands that take ``--model``."""
+    return save_model(small_model, tmp_path_factory.mktemp("models") / "small.joblib")
 
 
 def make_page(lines: list[tuple[str, str]], page_id: str = "p1",

@@ -4,6 +4,7 @@ import pytest
 
 from classifier.cli import main
 from classifier.dataset import write_dataset
+from classifier.persist import model_metadata
 from conftest import EXAMPLE_PAGE
 
 
@@ -54,6 +55,7 @@ def test_train_then_evaluate_with_that_model(tmp_path, small_dataset, capsys):
     model = tmp_path / "model.joblib"
     assert main(["-q", "train", "--data", str(data), "-o", str(model)]) == 0
     assert model.is_file()
+    assert model_metadata(model)["publishers"] == sorted(small_dataset["publisher"].unique())
     report_path = tmp_path / "report.json"
     assert main(["-q", "evaluate", "--data", str(data), "--model", str(model),
                  "--json", str(report_path)]) == 0
@@ -62,6 +64,13 @@ def test_train_then_evaluate_with_that_model(tmp_path, small_dataset, capsys):
     report = json.loads(report_path.read_text())
     assert report["macro_f1"] > 0.9   # scored on its own training data
     assert set(report["per_language"]) == set(small_dataset["lang"])
+    assert set(report["per_publisher"]) == set(small_dataset["publisher"])
+    charts = ["confusion", "f1-per-language", "f1-per-publisher"]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(f"report-{c}.png" for c in charts)
+    assert main(["-q", "evaluate", "--data", str(data), "--model", str(model),
+                 "--plots", str(tmp_path / "charts")]) == 0
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == sorted(
+        f"evaluation-{c}.png" for c in charts)
 
 
 def test_build_data_compiles_sources(tmp_path, capsys):
@@ -71,6 +80,8 @@ def test_build_data_compiles_sources(tmp_path, capsys):
     out = tmp_path / "blocks.csv"
     assert main(["build-data", str(sources), "-o", str(out)]) == 0
     assert "2 blocks, 1 pages, 1 publishers" in capsys.readouterr().out
+    assert main(["build-data", str(sources), "-o", str(out), "--pages", str(tmp_path / "pages")]) == 0
+    assert (tmp_path / "pages" / "p.txt").read_text(encoding="utf-8") == "Hello.\nMenu\n"
 
 
 @pytest.mark.parametrize("make_args, message", [
@@ -80,11 +91,20 @@ def test_build_data_compiles_sources(tmp_path, capsys):
     (lambda p: ["label", str(EXAMPLE_PAGE), "--model", str(p / "empty.txt")], "cannot be loaded"),
     (lambda p: ["train", "--data", str(p / "bad.csv"), "-o", str(p / "m.joblib")], "missing column"),
     (lambda p: ["evaluate", "--data", str(p / "missing.csv")], "no such file"),
-], ids=["missing-page", "empty-page", "bad-encoding", "not-a-model", "missing-column", "no-data"])
+    (lambda p: ["train", "--data", str(p / "good.csv"), "--data", str(p / "review.csv"), "-o",
+                str(p / "m.joblib")], "review.csv: page_id 'pub/a' is also in"),
+    (lambda p: ["train", "--data", str(p / "good.csv"), "--data", str(p / "typo.csv"), "-o",
+                str(p / "m.joblib")], "typo.csv: row 2 (page_id='pub/b', position=1): unknown label"),
+], ids=["missing-page", "empty-page", "bad-encoding", "not-a-model", "missing-column", "no-data",
+        "page-in-two-files", "label-typo"])
 def test_errors_are_one_line_with_exit_code_1(tmp_path, capsys, make_args, message):
     (tmp_path / "empty.txt").write_text("\n  \n")
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
     (tmp_path / "bad.csv").write_text("page_id,text\np,hello\n")
+    header = "publisher,page_id,position,text,label\n"
+    (tmp_path / "good.csv").write_text(header + "pub,pub/a,0,Hello there.,body\n")
+    (tmp_path / "review.csv").write_text(header + "pub,pub/a,0,Hello again.,body\n")
+    (tmp_path / "typo.csv").write_text(header + "pub,pub/b,0,Menu,boilerplate\npub,pub/b,1,Join,Paywall\n")
     assert main(make_args(tmp_path)) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("paywall-classifier: ") and message in err

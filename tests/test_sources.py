@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from classifier.dataset import validate_blocks
-from classifier.sources import SourceError, parse_source, parse_sources
+from classifier.sources import SourceError, parse_source, parse_sources, write_pages
 from conftest import DATA, ROOT
 
 SOURCE = """\
@@ -69,3 +69,24 @@ def test_compiled_dataset_is_in_sync_with_sources():
     stored = validate_blocks(pd.read_csv(DATA, keep_default_na=False, dtype={"text": str}))
     columns = ["publisher", "page_id", "position", "text", "label", "lang"]
     pd.testing.assert_frame_equal(compiled[columns], stored[columns], check_dtype=False)
+
+
+def test_write_pages_gives_one_text_file_per_page_without_labels(tmp_path):
+    rows = parse_source(write(tmp_path, SOURCE))
+    written = write_pages(rows, tmp_path / "pages")
+    assert [p.name for p in written] == ["first.txt", "second.txt"]
+    assert written[0].read_text(encoding="utf-8").splitlines() == [
+        "Home", "Sport", "Mill reopens | Test Gazette", "The mill reopened on Monday.",
+        "Subscribe for $1", "Home", "Sport"]
+
+
+def test_new_publisher_example_pages_are_in_sync_with_their_source():
+    """examples/new-publisher/pages/*.txt are the source's pages (rebuild with build-data --pages)."""
+    example = ROOT / "examples" / "new-publisher"
+    rows = parse_sources(example / "source")
+    expected: dict[str, list[str]] = {}
+    for row in rows:
+        expected.setdefault(row["page_id"].split("/")[1], []).append(row["text"])
+    found = {p.stem: p.read_text(encoding="utf-8").splitlines()
+             for p in (example / "pages").glob("*.txt")}
+    assert found == expected

@@ -1,0 +1,89 @@
+"""Pre-labelling a new publisher's pages for a person to review, as a spreadsheet-friendly table.
+
+The table has the dataset's columns (``publisher, page_id, position, text, label, lang``), so
+once a person has corrected the ``label`` column it loads back with ``load_dataset`` and is
+merged into training with ``train --data data/ --data review.csv``. The other columns say
+what the model thought: ``proba`` (probability of the suggested label), ``review`` (True when
+that is below the threshold), ``predicted`` (the suggestion itself, kept when ``label`` is
+edited), ``proba_<label>`` per label, and ``text_digest``, which lets loading notice a text
+cell a spreadsheet has changed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dataset import DIGEST_COLUMN, text_digest, write_dataset
+from .errors import DatasetError, InputError
+from .model import BlockClassifier
+from .predict import score_frame
+from .sources import is_slug
+
+REVIEW_THRESHOLD = 0.9
+"""Blocks whose suggested label has a lower probability than this are flagged for review."""
+ORDERS = ("uncertainty", "page")
+"""Row orders of a review table: least certain block first, or page by page."""
+PROBA_DECIMALS = 4
+
+
+def page_table(pages: list[tuple[str, list[str]]], publisher: str,
+               lang: str = "und") -> pd.DataFrame:
+    """The unlabelled block table of one publisher's pages, given as (page slug, blocks) pairs."""
+    if not is_slug(publisher):
+        raise InputError(f"publisher {publisher!r} must be a slug: lower-case letters, digits "
+                         "and hyphens (it becomes part of every page_id)")
+    seen: set[str] = set()
+    frames = []
+    for slug, blocks in pages:
+        if slug in seen:
+            raise InputError(f"two pages are named {slug!r}; page ids ({publisher}/{slug}) "
+                             "come from file names, which must differ")
+        seen.add(slug)
+        frames.append(pd.DataFrame({"publisher": publisher, "page_id": f"{publisher}/{slug}",
+                                    "position": np.arange(len(blocks)),
+                                    "text": pd.Series(blocks, dtype=object), "lang": lang}))
+    if not frames:
+        raise InputError("no pages to pre-label")
+    return pd.concat(frames, ignore_index=True)
+
+
+def prelabel(blocks: pd.DataFrame, model: BlockClassifier | None = None, *,
+             threshold: float = REVIEW_THRESHOLD, order: str = "uncertainty") -> pd.DataFrame:
+    """Suggest a label for every block (pages of a site scored together) and flag doubtful ones."""
+    if order not in ORDERS:
+        raise InputError(f"order must be one of {ORDERS}, got {order!r}")
+    scored = score_frame(blocks, model)
+    proba_columns = [c for c in scored.columns if c.startswith("proba_")]
+    out = blocks[["publisher", "page_id", "position", "text"]].copy()
+    out["label"] = scored["label"]
+    out["lang"] = blocks["lang"] if "lang" in blocks else "und"
+    out["proba"] = scored[proba_columns].max(axis=1).round(PROBA_DECIMALS)
+    out["review"] = out["proba"] < threshold
+    out["predicted"] = scored["label"]
+    for column in proba_columns:
+        out[column] = scored[column].round(PROBA_DECIMALS)
+    out[DIGEST_COLUMN] = out["text"].map(text_digest)
+    keys = ["proba", "page_id", "position"] if order == "uncertainty" else ["page_id", "position"]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def write_review(table: pd.DataFrame, path: str | Path, *, excel: bool = False) -> Path:
+    """Write a review table; ``excel`` writes CSV with a UTF-8 BOM and CRLF line ends."""
+    path = Path(path)
+    if not excel:
+        write_dataset(table, path)
+        return path
+    if path.suffix.lower() != ".csv":
+        raise DatasetError(f"{path}: --excel writes CSV; name the output *.csv")
+    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def review_summary(table: pd.DataFrame) -> str:
+    """One line: blocks, pages, how many are flagged and the suggested labels' counts."""
+    counts = table["label"].value_counts()
+    labels = ", ".join(f"{label} {n}" for label, n in counts.sort_index().items())
+    return (f"{len(table):,} blocks on {table['page_id'].nunique()} pages, "
+            f"{int(table['review'].sum()):,} flagged for review; suggested: {labels}")
