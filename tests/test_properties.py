@@ -11,8 +11,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classifier import (ClassifierError, DatasetError, InputError, Limits, clean_text,
-                        label_blocks, load_dataset, score_blocks, split_blocks)
+from classifier import (ClassifierError, DatasetError, InputError, Limits, clean_html,
+                        clean_text, label_blocks, load_dataset, score_blocks, score_html,
+                        split_blocks, split_html)
 
 settings.register_profile("short", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -118,3 +119,92 @@ def test_loaders_given_malformed_rows_raise_dataset_error_or_validate(tmp_path, 
         return
     assert not table.duplicated(["page_id", "position"]).any()
     assert (table["text"].str.strip() != "").all()
+
+
+WORDS = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=8)
+CLASSES = st.lists(st.sampled_from(["paywall", "nav", "footer", "article-body", "promo", "x1",
+                                    "subscribe-offer", "share", "content", "ad"]), max_size=3)
+
+
+@st.composite
+def html_trees(draw, depth: int = 0) -> tuple[str, list[str]]:
+    """A random page fragment of visible elements, and the words a reader sees, in order."""
+    parts, words = [], []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 6 and draw(st.booleans()):
+            tag = draw(st.sampled_from(["div", "p", "span", "a", "b", "li", "ul", "section",
+                                        "nav", "footer", "aside", "article", "h2", "em"]))
+            inner, inner_words = draw(html_trees(depth + 1))
+            classes = " ".join(draw(CLASSES))
+            parts.append(f'<{tag} class="{classes}">{inner}</{tag}>')
+            words += inner_words
+        else:
+            piece = draw(st.lists(WORDS, min_size=1, max_size=5))
+            parts.append(" " + " ".join(piece) + " ")
+            words += piece
+        if draw(st.booleans()):
+            parts.append(draw(st.sampled_from(["<br>", "<script>var hidden = 1;</script>",
+                                               "<style>p {}</style>", "<!-- note -->"])))
+    return "".join(parts), words
+
+
+TAG_SOUP = st.lists(st.one_of(
+    st.sampled_from(["<div>", "</div>", "<p class='paywall'>", "<a href=x>", "</a>", "<br>",
+                     "<script>", "</script>", "&amp;", "&#0;", "&#x110000;", "&bogus;", "<!--",
+                     "-->", "<![CDATA[", "<table><td>", "<title>", "</li>", "<li>", "<html>",
+                     "<body>", "<meta charset='koi8-r'>", "\x00", "\u200b", "<svg><text>"]),
+    st.text(max_size=20)), max_size=40).map("".join)
+
+
+@given(html_trees())
+def test_split_html_keeps_every_visible_word_in_page_order(tree):
+    fragment, words = tree
+    page = f"<html><head><title>t</title></head><body>{fragment}</body></html>"
+    blocks = split_html(page)
+    assert " ".join(blocks["text"]).split() == ["t", *words]
+
+
+def _assert_well_formed(blocks: pd.DataFrame) -> None:
+    assert blocks["position"].tolist() == list(range(len(blocks)))
+    assert all(isinstance(t, str) and t == t.strip() and t for t in blocks["text"])
+    features = blocks.filter(like="dom_").to_numpy()
+    assert np.isfinite(features).all() and (features >= 0).all()
+    assert ((blocks["dom_link_share"] >= 0) & (blocks["dom_link_share"] <= 1)).all()
+
+
+@given(st.one_of(TAG_SOUP, st.binary(max_size=500), TAG_SOUP.map(str.encode)))
+def test_split_html_of_any_text_or_bytes_gives_well_formed_blocks_or_input_error(page):
+    try:
+        blocks = split_html(page)
+    except InputError:
+        return
+    _assert_well_formed(blocks)
+
+
+@given(TAG_SOUP, SMALL_LIMITS)
+def test_split_html_keeps_within_any_limits_or_names_the_one_exceeded(page, limits):
+    try:
+        blocks = split_html(page, limits=limits)
+    except InputError as err:
+        message = str(err)
+        assert ("(max_page_chars)" in message and len(page) > limits.max_page_chars) or \
+            "(max_blocks)" in message or "empty" in message or "parsed" in message
+        return
+    _assert_well_formed(blocks)
+    assert len(blocks) <= limits.max_blocks and len(page) <= limits.max_page_chars
+
+
+@given(st.one_of(TAG_SOUP, html_trees().map(lambda tree: tree[0])))
+def test_score_and_clean_html_are_well_formed_and_keep_only_page_lines_in_order(page):
+    try:
+        scored = score_html(page)
+    except InputError:
+        return
+    blocks = split_html(page)
+    assert scored["text"].tolist() == blocks["text"].tolist()
+    probabilities = scored.filter(like="proba_")
+    assert ((probabilities >= 0) & (probabilities <= 1)).all().all()
+    assert ((probabilities.sum(axis=1) - 1).abs() < 1e-6).all()
+    cleaned = clean_html(page)
+    kept = cleaned.split("\n") if cleaned else []
+    assert kept == scored.loc[scored["label"] == "body", "text"].tolist()
