@@ -1,4 +1,5 @@
-"""Streaming cleaning of large corpora: JSONL (optionally gzipped), CSV or Parquet in and out.
+"""Streaming cleaning of large corpora: JSONL (optionally gzip or Zstandard), CSV or Parquet in
+and out.
 
 Every input record gives exactly one output record or one line in ``OUTPUT.errors.jsonl``
 (record number, id, reason): nothing is dropped silently, and a page over the :class:`Limits`
@@ -18,17 +19,24 @@ import multiprocessing
 import os
 import shutil
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
+
+try:                                   # Python 3.14 has Zstandard in the standard library
+    from compression import zstd
+except ImportError:
+    from backports import zstd
 
 from .blocks import DEFAULT_LIMITS, Limits, split_blocks
 from .dom import split_html
@@ -76,12 +84,27 @@ class Summary:
                 + (f"; {self.skipped_shards} complete shards reused" if self.skipped_shards else ""))
 
 
+JSONL_SUFFIXES = (".jsonl.gz", ".jsonl.zst", ".jsonl", ".ndjson")
+"""JSON Lines corpus files: plain, gzip- or Zstandard-compressed (by extension)."""
+
+
 def _suffix(path: Path) -> str:
     name = path.name.lower()
-    for suffix in (".jsonl.gz", ".jsonl", ".ndjson", ".csv", ".parquet"):
+    for suffix in (*JSONL_SUFFIXES, ".csv", ".parquet"):
         if name.endswith(suffix):
             return suffix
-    raise InputError(f"{path}: unsupported corpus file type; use .jsonl, .jsonl.gz, .csv or .parquet")
+    raise InputError(f"{path}: unsupported corpus file type; use .jsonl, .jsonl.gz, .jsonl.zst, "
+                     ".csv or .parquet")
+
+
+def _open_jsonl(path: Path, mode: str, kind: str) -> BinaryIO:
+    """A JSON Lines file opened in binary ``mode`` ("rb" or "wb"), compressed as ``kind`` (its
+    extension, see :data:`JSONL_SUFFIXES`) says."""
+    if kind == ".jsonl.gz":
+        return gzip.open(path, mode)
+    if kind == ".jsonl.zst":
+        return zstd.open(path, mode)
+    return open(path, mode)
 
 
 def read_records(path: str | Path, limits: Limits | None = None) -> Iterator[dict]:
@@ -99,10 +122,19 @@ def read_records(path: str | Path, limits: Limits | None = None) -> Iterator[dic
                                  encoding="utf-8-sig"):
             yield from chunk.to_dict("records")
     else:
-        opener = gzip.open if kind.endswith(".gz") else open
-        with opener(path, "rb") as handle:
+        yield from _jsonl_records(path, kind, max_line_bytes)
+
+
+def _jsonl_records(path: Path, kind: str, max_line_bytes: int) -> Iterator[dict]:
+    """The records of a JSON Lines file; a compressed file that is cut short or corrupt ends
+    with one error record saying so, after every record that could be read."""
+    with _open_jsonl(path, "rb", kind) as handle:
+        try:
             for line in _bounded_lines(handle, max_line_bytes):
                 yield _parse_json_line(line) if isinstance(line, bytes) else line
+        except (EOFError, OSError, zlib.error, zstd.ZstdError) as err:
+            yield {"__error__": f"{path}: cannot read on from here, the rest of the file is "
+                                f"lost ({err}); is the file truncated or corrupt?"}
 
 
 def _bounded_lines(handle, max_bytes: int) -> Iterator[bytes | dict]:
@@ -338,9 +370,8 @@ def _join_shards(shard_dir: Path, n_shards: int, output: Path, errors_path: Path
                 shutil.copyfileobj(part, errors)
     tmp = _tmp(output)
     kind = _suffix(output)
-    if kind in (".jsonl", ".ndjson", ".jsonl.gz"):
-        opener = gzip.open if kind.endswith(".gz") else open
-        with opener(tmp, "wb") as handle:
+    if kind in JSONL_SUFFIXES:
+        with _open_jsonl(tmp, "wb", kind) as handle:
             for index in range(n_shards):
                 with open(_shard_paths(shard_dir, index)[0], "rb") as part:
                     shutil.copyfileobj(part, handle)

@@ -1,4 +1,5 @@
 import errno
+import gzip
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ import pytest
 from classifier import InputError, label_blocks, split_blocks
 from classifier.blocks import Limits
 from classifier.cli import main
-from classifier.corpus import clean_corpus, clean_shard, read_records
+from classifier.corpus import clean_corpus, clean_shard, read_records, zstd
 from conftest import EXAMPLE_PAGE
 
 STORY = "\n".join([
@@ -67,7 +68,8 @@ def test_every_record_gives_one_output_or_one_error_line(tmp_path):
 
 @pytest.mark.parametrize("source_name, output_name", [
     ("in.csv", "out.parquet"), ("in.parquet", "out.csv"), ("in.jsonl.gz", "out.jsonl.gz"),
-], ids=["csv-to-parquet", "parquet-to-csv", "gzip"])
+    ("in.jsonl.zst", "out.jsonl.zst"), ("in.jsonl.zst", "out.jsonl"),
+], ids=["csv-to-parquet", "parquet-to-csv", "gzip", "zstd", "zstd-to-plain"])
 def test_formats_follow_the_file_extensions(tmp_path, source_name, output_name):
     frame = pd.DataFrame({"id": ["x", "y"], "text": [STORY, STORY.replace("Monday", "Friday")]})
     source = tmp_path / source_name
@@ -76,11 +78,37 @@ def test_formats_follow_the_file_extensions(tmp_path, source_name, output_name):
     elif source_name.endswith(".parquet"):
         frame.to_parquet(source, index=False)
     else:
-        frame.to_json(source, orient="records", lines=True, compression="gzip")
+        opener = gzip.open if source_name.endswith(".gz") else zstd.open
+        with opener(source, "wb") as handle:
+            handle.write(frame.to_json(orient="records", lines=True).encode())
     clean_corpus([source], tmp_path / output_name, probabilities=True, progress=False)
     result = list(read_records(tmp_path / output_name))
     assert [r["id"] for r in result] == ["x", "y"]
+    magic = {".gz": b"\x1f\x8b", ".zst": b"\x28\xb5\x2f\xfd", ".jsonl": b'{"'}
+    for suffix, start in magic.items():
+        if output_name.endswith(suffix):
+            assert (tmp_path / output_name).read_bytes().startswith(start)
     assert all("lake ferry" in r["clean_text"] for r in result)
+
+
+@pytest.mark.parametrize("opener, suffix", [(gzip.open, ".gz"), (zstd.open, ".zst")],
+                         ids=["gzip", "zstd"])
+def test_a_truncated_compressed_input_keeps_what_it_can_and_reports_the_rest(tmp_path, opener,
+                                                                              suffix):
+    records = [{"id": i, "text": f"{STORY}\nPage {i} of the corpus, checksum {i * 7919}."}
+               for i in range(3000)]
+    source = tmp_path / f"in.jsonl{suffix}"
+    with opener(source, "wb") as handle:
+        handle.write("".join(json.dumps(r) + "\n" for r in records).encode())
+    source.write_bytes(source.read_bytes()[:-200])
+    summary = clean_corpus([source], tmp_path / "out.jsonl", progress=False)
+    kept = list(read_records(tmp_path / "out.jsonl"))
+    errors = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").open()]
+    assert 0 < len(kept) < len(records)
+    assert [r["id"] for r in kept] == list(range(len(kept)))
+    assert len(errors) == summary.errors == 1
+    assert errors[0]["record"] == len(kept) + 1
+    assert "truncated or corrupt" in errors[0]["reason"] and str(source) in errors[0]["reason"]
 
 
 def test_html_field_is_cut_into_blocks_through_the_dom(tmp_path):
