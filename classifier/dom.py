@@ -3,8 +3,9 @@
 A page is parsed with lxml and walked once. Text is cut into one block per visual line, the
 way a naive scraper dumps a page (a new line at every block-level element and ``<br>``), so
 HTML-mode and text-mode blocks line up. Each block also records where it sits in the DOM:
-the tags around it, how much of it is link text, which class/id keywords its containers carry
-and whether it lies in the page's main prose container. Those are the ``dom_*`` columns.
+the tags around it, how much of it is link text, which class/id keywords its containers carry,
+whether it lies in the page's main prose container, and whether a main-content extractor
+keeps it (:mod:`classifier.extractor`). Those are the ``dom_*`` columns.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from lxml import etree, html as lxml_html
 
 from .blocks import DEFAULT_LIMITS, Limits
 from .errors import InputError
+from .extractor import extractor_kept
 from .features import is_prose
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "meta", "link", "object",
@@ -80,7 +82,7 @@ _FLAG_NAMES = tuple(f"in_{name}" for name in _TAG_FLAGS)
 _KEYWORD_NAMES = tuple(f"kw_{name}" for name in _KEYWORD_GROUPS)
 DOM_FEATURES = tuple(f"dom_{name}" for name in (
     "depth", "link_share", "in_link", *_FLAG_NAMES, *_KEYWORD_NAMES, "in_top_container",
-    "container_prose_share"))
+    "container_prose_share", "extractor_kept"))
 """The DOM feature columns that :func:`split_html` adds to each block."""
 
 _NOT_SEEN = (0,) * len(_KEYWORD_GROUPS)
@@ -222,9 +224,8 @@ def _walk(root: etree._Element, limits: Limits) -> list[tuple]:
     return walker.records
 
 
-def parse_html(page: str | bytes, *, limits: Limits | None = None) -> etree._Element:
-    """Parse a page with lxml's forgiving HTML parser; refuse pages over the size limit."""
-    text = decode_html(page)
+def parse_html(text: str, *, limits: Limits | None = None) -> etree._Element:
+    """Parse a decoded page with lxml's forgiving HTML parser; refuse pages over the size limit."""
     (limits or DEFAULT_LIMITS).check_page_chars(len(text))
     if not text.strip():
         raise InputError("page is empty")
@@ -278,7 +279,8 @@ def _line_features(records: list[tuple]) -> np.ndarray:
         keywords = [1.0 / (1 + depth - at) if at > 0 else 0.0 for at in seen]
         rows.append([np.log1p(len(ancestors)), link_share, float(link_share > 0.5),
                      *flags, *keywords])
-    matrix = np.array(rows, dtype=float).reshape(len(records), len(DOM_FEATURES) - 2)
+    width = 3 + len(_TAG_FLAGS) + len(_KEYWORD_GROUPS)   # depth, link share, in link, ...
+    matrix = np.array(rows, dtype=float).reshape(len(records), width)
     return np.column_stack([matrix, in_top, share])
 
 
@@ -286,9 +288,11 @@ def split_html(page: str | bytes, *, limits: Limits | None = None) -> pd.DataFra
     """Cut an HTML page into blocks: one row per visual line with ``position``, ``text`` and
     the ``dom_*`` feature columns (see ``DOM_FEATURES``)."""
     limits = limits or DEFAULT_LIMITS
-    records = _walk(parse_html(page, limits=limits), limits)
-    features = _line_features(records)
+    text = decode_html(page)
+    records = _walk(parse_html(text, limits=limits), limits)
+    texts = [record[0] for record in records]
+    features = np.column_stack([_line_features(records), extractor_kept(text, texts)])
     frame = pd.DataFrame(features, columns=list(DOM_FEATURES))
-    frame.insert(0, "text", pd.Series([r[0] for r in records], dtype=object))
+    frame.insert(0, "text", pd.Series(texts, dtype=object))
     frame.insert(0, "position", np.arange(len(records)))
     return frame

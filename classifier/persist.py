@@ -30,7 +30,7 @@ from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 from .errors import ModelFileError
 
 FORMAT = "paywall-classifier-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
 SKOPS_SUFFIX = ".skops"
 """Model files with this extension are skops files; all others are joblib files."""

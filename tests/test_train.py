@@ -47,3 +47,8 @@ def test_held_out_publisher_scores_stay_above_the_floor(report):
     # languages with several publishers; the others have too few to hold one out fairly
     for lang in floor["gated_languages"]:
         assert measured["per_language"][lang] >= floor["min_language_macro_f1"], lang
+
+
+def test_held_out_publisher_scores_in_html_mode_stay_above_the_floor(report):
+    floor, measured = report
+    assert measured["html"]["macro_f1"] >= floor["html_macro_f1"]

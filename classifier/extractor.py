@@ -1,0 +1,37 @@
+"""A main-content extractor's verdict on each block, as one more DOM feature.
+
+trafilatura, a well-kept extractor tuned on many real sites, knows where an article's text
+usually sits but not what a paywall or a disclaimer is. Its output is mapped back onto the
+page's blocks: a block counts as kept when its text is one of the output's lines, or (for
+blocks long enough not to match by chance) lies inside the output. trafilatura writes list
+items as "- item" and table rows as "| cell | cell |"; those marks are not compared.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import trafilatura
+
+MIN_SUBSTRING_CHARS = 40
+"""Shorter blocks must equal a whole output line: "Share" is in almost every output."""
+_LIST_MARK = re.compile(r"^[-*•]\s+")
+
+
+def _normalised(text: str) -> str:
+    """Lower case, table cell bars as spaces, runs of white space as one space."""
+    return " ".join(text.replace("|", " ").split()).lower()
+
+
+def extractor_kept(html: str, texts: Sequence[str]) -> np.ndarray:
+    """1.0 for each block whose text trafilatura keeps as the page's main content, else 0.0."""
+    lines, whole = _normalised_output(trafilatura.extract(html) or "")
+    return np.array([float(t in lines or (len(t) >= MIN_SUBSTRING_CHARS and t in whole))
+                     for t in map(_normalised, texts)])
+
+
+def _normalised_output(output: str) -> tuple[set[str], str]:
+    """The extractor output's normalised lines, and the whole output normalised."""
+    lines = {_normalised(_LIST_MARK.sub("", line.strip())) for line in output.splitlines()}
+    return lines - {""}, _normalised(output)
