@@ -26,6 +26,8 @@ SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "meta", "li
                           "embed", "applet", "iframe", "frame", "frameset", "param", "source",
                           "track", "canvas"})
 """Elements whose content a reader never sees as text."""
+MAX_DEPTH = 256
+"""How deep libxml2 lets elements nest (without its "huge" option, which we leave off)."""
 NEWLINE_TAGS = frozenset({
     "title", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "figure", "figcaption", "table", "tr", "article", "aside", "section",
@@ -237,7 +239,10 @@ def parse_html(text: str, *, limits: Limits | None = None) -> etree._Element:
         raise InputError(f"page could not be parsed as HTML: {err}") from None
     fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
     if fatal:   # the parser gave up part-way (nesting too deep...): its text would be lost
-        raise InputError(f"page could not be parsed as HTML: {fatal[0].message}")
+        message = fatal[0].message.strip()
+        if message.startswith("Excessive depth"):
+            message = f"elements are nested more than {MAX_DEPTH} deep (libxml2's limit)"
+        raise InputError(f"page could not be parsed as HTML: {message}")
     return root
 
 
