@@ -169,13 +169,15 @@ class _Walker:
             self.line.anchor = (tuple(self.stack), self.seen[-1])
         self.line.pieces.append(text)
         if self.links:
-            self.line.link_chars += len(text.strip())
+            self.line.link_chars += len(text.strip().strip(_INVISIBLE).strip())
 
     def flush(self) -> None:
         line, self.line = self.line, _Line()
         text = _SPACES.sub(" ", "".join(line.pieces)).strip().strip(_INVISIBLE).strip()
         if text and line.anchor is not None:
-            self.records.append((text, line.link_chars / max(len(text), 1), *line.anchor))
+            # link pieces are counted before spaces are folded, so cap the share at 1
+            link_share = min(1.0, line.link_chars / max(len(text), 1))
+            self.records.append((text, link_share, *line.anchor))
             self.limits.check_blocks(len(self.records))
 
     def start(self, element: etree._Element) -> None:

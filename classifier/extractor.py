@@ -8,6 +8,7 @@ items as "- item" and table rows as "| cell | cell |"; those marks are not compa
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
@@ -17,6 +18,10 @@ import trafilatura
 MIN_SUBSTRING_CHARS = 40
 """Shorter blocks must equal a whole output line: "Share" is in almost every output."""
 _LIST_MARK = re.compile(r"^[-*•]\s+")
+
+# trafilatura logs an ERROR for every page it finds no article in (menus-only pages, junk);
+# here that is an expected answer (no block kept), not something to print a million times.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 def _normalised(text: str) -> str:

@@ -139,3 +139,10 @@ def test_features_are_finite_numbers_for_a_page_without_prose():
     blocks = split_html("<ul><li><a href='/'>Home</a></li><li>Contact</li></ul>")
     values = blocks[list(DOM_FEATURES)].to_numpy()
     assert np.isfinite(values).all() and len(blocks) == 2
+
+
+@pytest.mark.parametrize("page", ['<a href="x">\u200b0', '<p><a href="x">Read \n\n   more</a></p>'],
+                         ids=["zero-width-space", "folded-spaces"])
+def test_a_line_that_is_all_link_has_link_share_one(page):
+    # the first case was found by Hypothesis: the link's zero-width space was counted
+    assert split_html(page)["dom_link_share"].tolist() == [1.0]

@@ -39,3 +39,9 @@ def test_list_items_and_table_rows_match_without_the_extractors_marks():
                         "<table><tr><td>Berths</td><td>42</td></tr></table></article>")
     kept = extractor_kept(page, ["Tide tables", "Mooring fees", "Berths 42", "Home"])
     assert kept.tolist() == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_a_page_without_an_article_is_all_not_kept_and_logs_nothing(caplog):
+    kept = extractor_kept("<ul><li>Home</li></ul>", ["Home"])
+    assert kept.tolist() == [0.0]
+    assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
