@@ -355,8 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="print the article body of each page, or clean a corpus (-o)")
     p.add_argument("pages", nargs="+", metavar="PAGE|INPUT",
-                   help="text file, one block per line (- for stdin); with -o: corpus files "
-                        "(.jsonl, .jsonl.gz, .csv, .parquet), one page per record")
+                   help="text file, one block per line, or HTML file (- for stdin); with -o: "
+                        "corpus files (.jsonl, .jsonl.gz, .jsonl.zst, .csv, .parquet), one page "
+                        "per record")
     p.add_argument("-o", "--output", metavar="OUTPUT",
                    help="corpus mode: write the records plus clean_text, labels and "
                         "paywall_score here (format from the extension)")
