@@ -48,13 +48,18 @@ def _read_bytes(name: str) -> bytes:
 
 def _is_html(args, name: str) -> bool:
     """Whether a page file is read as HTML: ``--html``, or a name ending in .html/.htm."""
-    return getattr(args, "html", False) or name.lower().endswith(HTML_SUFFIXES)
+    return args.html or name.lower().endswith(HTML_SUFFIXES)
+
+
+def _source(name: str) -> str:
+    """How a page file is named in messages (``-`` is standard input)."""
+    return "<stdin>" if name == "-" else name
 
 
 def _page_blocks(name: str, is_html: bool = False, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The blocks of a page file (its visual lines if HTML); an empty page is an error."""
     data = _read_bytes(name)
-    source = "<stdin>" if name == "-" else name
+    source = _source(name)
     try:
         if is_html:
             return split_html(data, limits=limits)["text"].tolist()
@@ -79,7 +84,7 @@ def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame
     try:
         return score_html(_read_bytes(name), model, limits=limits)
     except InputError as err:
-        raise _named(err, "<stdin>" if name == "-" else name) from None
+        raise _named(err, _source(name)) from None
 
 
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
@@ -144,15 +149,16 @@ def cmd_prelabel(args) -> int:
 
 def _view_blocks(args) -> pd.DataFrame:
     """The blocks to show: tables as they are, page files scored one page at a time."""
-    frames = []
+    frames, model = [], None
     for name in args.inputs:
         if is_table_file(name):
             table = read_table(name)
             labels = table["label"].astype(str).str.strip().unique() if "label" in table else None
             frames.append(validate_blocks(table, source=name, labels=labels))
         else:
-            scored = _score_page(name, _is_html(args, name), load_model(args.model),
-                                 DEFAULT_LIMITS)
+            if model is None:       # loaded once, and only when a page file needs scoring
+                model = load_model(args.model)
+            scored = _score_page(name, _is_html(args, name), model, DEFAULT_LIMITS)
             frames.append(scored.assign(page_id=name, position=range(len(scored))))
     blocks = pd.concat(frames, ignore_index=True)
     if args.publisher:
