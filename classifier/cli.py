@@ -21,7 +21,6 @@ from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_
 from .labels import BODY
 from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
-from .plots import write_report_plots
 from .predict import paywall_score, score_blocks, score_html
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
 from .sources import parse_sources, write_pages
@@ -256,6 +255,8 @@ def _write_report(args, report: dict) -> None:
         Path(args.json).write_text(json.dumps(report, indent=1))
         print(f"wrote {args.json}")
     if args.json or args.plots:
+        from .plots import write_report_plots  # matplotlib: imported only when charts are drawn
+
         folder = args.plots or Path(args.json).parent
         stem = Path(args.json).stem if args.json else "evaluation"
         for path in write_report_plots(report, folder, stem):

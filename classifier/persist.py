@@ -16,7 +16,6 @@ import io
 import platform
 import warnings
 import zipfile
-import zlib
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 import sklearn
-import skops.io
+from joblib.compressor import BinaryZlibFile
 from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 
 from .errors import ModelFileError
@@ -32,6 +31,9 @@ from .errors import ModelFileError
 FORMAT = "paywall-classifier-model"
 FORMAT_VERSION = 3
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
+ZLIB_MAGIC = b"x"
+"""First byte of a zlib stream (joblib's ``compress=("zlib", ...)`` files); a pickle starts
+with another."""
 SKOPS_SUFFIX = ".skops"
 """Model files with this extension are skops files; all others are joblib files."""
 REBUILD_HINT = ("rebuild the default model with: python -m classifier train --data data/ "
@@ -89,17 +91,18 @@ class _AllowListUnpickler(NumpyUnpickler):
 
 
 def _unpickle(path: Path):
-    """Load a joblib file (zlib-compressed, as saved here, or uncompressed) with the allow-list."""
-    raw = path.read_bytes()
-    try:
-        raw = zlib.decompress(raw)
-    except zlib.error:
-        pass  # not zlib-compressed: read as a plain joblib pickle
-    return _AllowListUnpickler(str(path), io.BytesIO(raw), ensure_native_byte_order=True).load()
+    """Load a joblib file (zlib-compressed, as saved here, or uncompressed) with the allow-list,
+    decompressing as it reads: the whole decompressed file is never held in memory."""
+    with open(path, "rb") as handle:
+        compressed = handle.read(1) == ZLIB_MAGIC
+    with (BinaryZlibFile(str(path), "rb") if compressed else open(path, "rb")) as handle:
+        return _AllowListUnpickler(str(path), handle, ensure_native_byte_order=True).load()
 
 
 def _load_skops(path: Path):
     """Load a skops file, trusting only the allow-listed types it asks for."""
+    import skops.io  # imported when needed: it takes half a second and 30 MB to import
+
     wanted = skops.io.get_untrusted_types(file=path)
     refused = [name for name in wanted if not _allowed(*name.rpartition(".")[::2])]
     if refused:
@@ -164,6 +167,8 @@ def save_model(model, path: str | Path, *, metadata: dict | None = None) -> Path
             "params": model.get_params(), **(metadata or {})}
     bundle = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": model, "metadata": meta}
     if is_skops(path):
+        import skops.io
+
         skops.io.dump({**bundle, "model": _skops_ready(model)}, path,
                       compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     else:
