@@ -175,7 +175,6 @@ def _matches(pattern: re.Pattern, texts: list[str]) -> list[bool]:
     return [pattern.search(t) is not None for t in texts]
 
 
-@lru_cache(maxsize=None)
 def _flags_of(code: int) -> int:
     """Bit flags of one character: upper, lower, letter, digit, space, word character..."""
     c = chr(code)
@@ -185,10 +184,24 @@ def _flags_of(code: int) -> int:
             | (_COMMA if c in ",;，、" else 0) | (_STOP if c in ".!?。！？" else 0))
 
 
+_BMP = 0x10000
+"""Code points below this (the Basic Multilingual Plane) are looked up in one table."""
+
+
+@lru_cache(maxsize=1)
+def _bmp_flags() -> np.ndarray:
+    """The bit flags of every code point of the Basic Multilingual Plane (built once, 64 KB)."""
+    return np.fromiter((_flags_of(c) for c in range(_BMP)), dtype=np.uint8, count=_BMP)
+
+
 def _char_flags(codes: np.ndarray) -> np.ndarray:
-    """The bit flags of each code point (looked up once per distinct character)."""
-    unique, inverse = np.unique(codes, return_inverse=True)
-    return np.array([_flags_of(int(c)) for c in unique], dtype=np.uint8)[inverse]
+    """The bit flags of each code point: a table lookup, and per distinct character beyond it."""
+    flags = _bmp_flags()[np.minimum(codes, _BMP - 1)]
+    beyond = codes >= _BMP
+    if beyond.any():
+        unique, inverse = np.unique(codes[beyond], return_inverse=True)
+        flags[beyond] = np.array([_flags_of(int(c)) for c in unique], dtype=np.uint8)[inverse]
+    return flags
 
 
 def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:

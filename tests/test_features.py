@@ -3,8 +3,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from classifier.features import (LayoutFeatures, TextFeatures, char_ngram_counts, neighbour_sum,
-                                 neighbour_values, page_order, shape_matrix, site_repetition)
+from classifier.features import (LayoutFeatures, TextFeatures, _char_flags, _flags_of,
+                                 char_ngram_counts, neighbour_sum, neighbour_values, page_order,
+                                 shape_matrix, site_repetition)
 
 FRAME = pd.DataFrame({
     "page_id": ["b", "a", "a", "b", "a"],
@@ -94,3 +95,11 @@ def test_char_ngram_counts_give_zero_rows_for_texts_too_short_for_any_ngram():
     counts = char_ngram_counts(["", "a", ""], ngram_range=(2, 4), n_features=64)
     assert counts.shape == (3, 64)
     assert counts.nnz == 0
+
+
+def test_character_flags_from_the_table_match_each_characters_own_flags():
+    # Letters, digits, spaces and punctuation of several scripts, a lone surrogate, emoji and
+    # other code points beyond the table (which are looked up one by one).
+    codes = np.array([ord(c) for c in "Aa9 _,.!?Éß\u00a0\u3000中、。Ωω١"]
+                     + [0xD800, 0xFFFF, 0x10000, 0x1F600, 0x1D400, 0x10FFFF], dtype=np.uint32)
+    assert _char_flags(codes).tolist() == [_flags_of(int(c)) for c in codes]
