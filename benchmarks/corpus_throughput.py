@@ -1,12 +1,13 @@
 """Corpus cleaning throughput and memory, beside trafilatura and the C4 line filter, in one run.
 
-    python benchmarks/corpus_throughput.py [--realpages DIR] [--scales 1 4 16 64]
+    python benchmarks/corpus_throughput.py [--realpages DIR] [--worker-copies 16] [--scales 1 4 16 64]
 
 Builds a JSONL corpus from the real DEV pages (their text dump; when ``../shared/realpages``
 is absent, from the pages of ``data/``), then times:
 
-- ``paywall-classifier clean`` in text mode with 1 and 2 worker processes (a subprocess each,
-  model loading included, peak RSS of the largest process);
+- ``paywall-classifier clean`` in text mode with 1 and 2 worker processes on 16 copies of the
+  pages, in shards of 100 pages (a subprocess each, start-up and model loading included, peak RSS of the largest
+  process);
 - trafilatura's ``extract`` on the same pages' HTML, when installed and the HTML is known;
 - the C4 line filter of ``realpages/baselines.py`` on the same blocks;
 
@@ -28,6 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from classifier.corpus import SHARD_SIZE
+
+WORKER_SHARD_SIZE = 100
+"""Shard size of the 1- and 2-worker runs: small enough that both workers have shards to
+clean on a corpus of about a thousand pages."""
 REPORTED_RATE = re.compile(r"([\d.]+) pages/s")
 """The throughput in the summary line that ``clean`` prints."""
 DEFAULT_REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
@@ -52,13 +58,13 @@ def write_corpus(pages: list[dict], path: Path, copies: int) -> None:
                 handle.write(json.dumps({"id": f"{copy}-{number}", "text": page["text"]}) + "\n")
 
 
-def run_clean(corpus: Path, workers: int) -> tuple[float, float, float]:
+def run_clean(corpus: Path, workers: int, shard_size: int = SHARD_SIZE) -> tuple[float, float, float]:
     """Wall seconds (start-up and model loading included), peak RSS (MB, largest process) and
     the pages/s that ``clean`` itself reports (from the model loaded to the output written) of
     one ``clean`` run in a subprocess."""
     output = corpus.with_name(f"out-{corpus.stem}-{workers}.jsonl")
     command = [sys.executable, "-m", "classifier", "-q", "clean", str(corpus), "-o", str(output),
-               "--workers", str(workers)]
+               "--workers", str(workers), "--shard-size", str(shard_size)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     report = process.stdout.read()
@@ -89,6 +95,9 @@ def c4_filter(realpages: Path):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--realpages", type=Path, default=DEFAULT_REALPAGES)
+    parser.add_argument("--worker-copies", type=int, default=16,
+                        help="copies of the pages in the corpus that 1 and 2 workers clean "
+                             "(enough that start-up does not dominate)")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16, 64])
     args = parser.parse_args()
     pages = load_pages(args.realpages)
@@ -97,10 +106,11 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
-        write_corpus(pages, corpus, copies=1)
+        write_corpus(pages, corpus, copies=args.worker_copies)
         for workers in (1, 2):
-            seconds, rss, _ = run_clean(corpus, workers)
-            rows.append((f"clean, {workers} worker(s)", len(pages) / seconds, n_blocks / seconds, rss))
+            seconds, rss, _ = run_clean(corpus, workers, WORKER_SHARD_SIZE)
+            rate = args.worker_copies / seconds
+            rows.append((f"clean, {workers} worker(s)", len(pages) * rate, n_blocks * rate, rss))
         c4 = c4_filter(args.realpages)
         if c4 is not None:
             blocks = [[line.strip() for line in p["text"].splitlines() if line.strip()] for p in pages]
