@@ -38,8 +38,8 @@ def _review(path, answers: pd.DataFrame) -> int:
 def test_reviewing_five_pages_teaches_the_model_the_new_publisher(tmp_path, dataset, capsys):
     publishers = sorted(dataset["publisher"].unique())
     base, control = tmp_path / "base.csv", tmp_path / "control.csv"
-    write_dataset(dataset[dataset["publisher"].isin(publishers[::14])], base)
-    write_dataset(dataset[dataset["publisher"].isin(publishers[7::14])], control)
+    write_dataset(dataset[dataset["publisher"].isin(publishers[::7])], base)
+    write_dataset(dataset[dataset["publisher"].isin(publishers[3::7])], control)
     answers = pd.DataFrame(parse_sources(NEW_PUBLISHER / "source"))
     held_out = tmp_path / "held_out.csv"
     write_dataset(answers[answers["page_id"].isin(f"{NEW}/{p.stem}" for p in HELD_OUT)], held_out)
