@@ -1,13 +1,14 @@
 """Corpus cleaning throughput and memory, beside trafilatura and the C4 line filter, in one run.
 
-    python benchmarks/corpus_throughput.py [--realpages DIR] [--worker-copies 16] [--scales 1 4 16 64]
+    python benchmarks/corpus_throughput.py [--realpages DIR] [--worker-copies 16]
+                                           [--scales 1 4 16 64]
 
 Builds a JSONL corpus from the real DEV pages (their text dump; when ``../shared/realpages``
 is absent, from the pages of ``data/``), then times:
 
 - ``paywall-classifier clean`` in text mode with 1 and 2 worker processes on 16 copies of the
-  pages, in shards of 100 pages (a subprocess each, start-up and model loading included, peak RSS of the largest
-  process);
+  pages, in shards of 100 pages (a subprocess each, start-up and model loading included,
+  peak RSS of the largest process);
 - trafilatura's ``extract`` on the same pages' HTML, when installed and the HTML is known;
 - the C4 line filter of ``realpages/baselines.py`` on the same blocks;
 
@@ -58,7 +59,8 @@ def write_corpus(pages: list[dict], path: Path, copies: int) -> None:
                 handle.write(json.dumps({"id": f"{copy}-{number}", "text": page["text"]}) + "\n")
 
 
-def run_clean(corpus: Path, workers: int, shard_size: int = SHARD_SIZE) -> tuple[float, float, float]:
+def run_clean(corpus: Path, workers: int,
+              shard_size: int = SHARD_SIZE) -> tuple[float, float, float]:
     """Wall seconds (start-up and model loading included), peak RSS (MB, largest process) and
     the pages/s that ``clean`` itself reports (from the model loaded to the output written) of
     one ``clean`` run in a subprocess."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import platform
 import warnings
 import zipfile
@@ -95,8 +94,9 @@ def _unpickle(path: Path):
     decompressing as it reads: the whole decompressed file is never held in memory."""
     with open(path, "rb") as handle:
         compressed = handle.read(1) == ZLIB_MAGIC
-    with (BinaryZlibFile(str(path), "rb") if compressed else open(path, "rb")) as handle:
-        return _AllowListUnpickler(str(path), handle, ensure_native_byte_order=True).load()
+        handle.seek(0)
+        stream = BinaryZlibFile(handle, "rb") if compressed else handle
+        return _AllowListUnpickler(str(path), stream, ensure_native_byte_order=True).load()
 
 
 def _load_skops(path: Path):
