@@ -295,10 +295,12 @@ def split_html(page: str | bytes, *, limits: Limits | None = None) -> pd.DataFra
     """Cut an HTML page into blocks: one row per visual line with ``position``, ``text`` and
     the ``dom_*`` feature columns (see ``DOM_FEATURES``)."""
     limits = limits or DEFAULT_LIMITS
-    text = decode_html(page)
-    records = _walk(parse_html(text, limits=limits), limits)
+    root = parse_html(decode_html(page), limits=limits)
+    records = _walk(root, limits)
     texts = [record[0] for record in records]
-    features = np.column_stack([_line_features(records), extractor_kept(text, texts)])
+    layout = _line_features(records)
+    # last, because the extractor prunes the tree that the records point into
+    features = np.column_stack([layout, extractor_kept(root, texts)])
     frame = pd.DataFrame(features, columns=list(DOM_FEATURES))
     frame.insert(0, "text", pd.Series(texts, dtype=object))
     frame.insert(0, "position", np.arange(len(records)))

@@ -1,5 +1,5 @@
 """The extractor feature: trafilatura's verdict mapped back onto a page's blocks."""
-from classifier.dom import split_html
+from classifier.dom import parse_html, split_html
 from classifier.extractor import extractor_kept
 from conftest import EXAMPLE_PAGE
 
@@ -45,3 +45,19 @@ def test_a_page_without_an_article_is_all_not_kept_and_logs_nothing(caplog):
     kept = extractor_kept("<ul><li>Home</li></ul>", ["Home"])
     assert kept.tolist() == [0.0]
     assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
+
+
+COMMENT = ("I sailed through that channel last spring and the sandbar was already a problem, so "
+           "this is good news for everyone who keeps a boat in the eastern basin.")
+
+
+def test_reader_comments_are_not_counted_as_the_article():
+    page = PAGE.replace("</article>", f'</article><div id="comments"><ol class="commentlist">'
+                        f'<li class="comment"><p>{COMMENT}</p></li></ol></div>')
+    kept = extractor_kept(page, [COMMENT, PARAGRAPHS[0]])
+    assert kept.tolist() == [0.0, 1.0]
+
+
+def test_a_parsed_tree_gives_the_same_verdict_as_the_html_text():
+    texts = ["Home", "Share", *PARAGRAPHS]
+    assert extractor_kept(parse_html(PAGE), texts).tolist() == extractor_kept(PAGE, texts).tolist()
