@@ -11,7 +11,8 @@ pages of its site; it is used for blocks whose site has several pages in the bat
 Blocks cut from HTML (with the ``dom_*`` columns of :mod:`classifier.dom`) are also seen by a
 DOM view: a gradient boosted model over the layout and DOM features alone, trained on the
 dataset's pages rendered through publisher templates (:mod:`classifier.render`). Their
-probabilities are the mean of the text view (stage two) and the DOM view.
+probabilities are a weighted mean of the text view (stage two) and the DOM view
+(``dom_weight``).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .errors import DatasetError
 from .dom import DOM_FEATURES
+from .labels import BODY
 from .features import (LayoutFeatures, TextFeatures, neighbour_names, neighbour_values,
                        site_repetition)
 
@@ -43,6 +45,20 @@ def check_block_frame(X: pd.DataFrame, *, need_label: bool = False) -> pd.DataFr
     if len(X) == 0:
         raise DatasetError("block DataFrame has no rows")
     return X
+
+
+def labels_from_proba(proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """The label of each block: its most probable one, except that a block is body only when
+    body is more likely than not. Cleaning keeps or drops a block, and keeping a block whose
+    body probability is under one half (it won only because the rest was split among the
+    other labels) is the likelier mistake; such a block takes its most probable other label."""
+    best = np.argmax(proba, axis=1)
+    if BODY in classes and len(classes) > 1:
+        body = int(np.flatnonzero(classes == BODY)[0])
+        others = np.where(np.arange(len(classes)) == body, -np.inf, proba)
+        doubtful = (best == body) & (proba[:, body] <= 0.5)
+        best[doubtful] = np.argmax(others[doubtful], axis=1)
+    return classes[best]
 
 
 def site_column(X: pd.DataFrame) -> pd.Series | None:
@@ -78,16 +94,22 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     predictions); ``predict``/``predict_proba`` take the same frame without labels. When the
     frame has a ``site`` (or ``publisher``) column and several pages of a site are scored
     together, text that repeats across those pages counts as a boilerplate signal.
+
+    ``dom_weight`` is the DOM view's share of the probabilities of blocks cut from HTML. The
+    default, 0.6, scored best in 3-fold publisher-held-out CV on the rendered pages (weights
+    0.3 to 1 in steps of 0.1: macro F1 0.948 at 0.3, 0.975 at 0.5, 0.978 at 0.6 and within
+    0.0004 of it up to 1), where the DOM view alone is stronger than the text view.
     """
 
     def __init__(self, *, C: float = 0.1, n_folds: int = 3, calibration_folds: int = 2,
-                 n_estimators: int = 150, learning_rate: float = 0.1, n_jobs: int | None = None,
-                 random_state: int | None = 0):
+                 n_estimators: int = 150, learning_rate: float = 0.1, dom_weight: float = 0.6,
+                 n_jobs: int | None = None, random_state: int | None = 0):
         self.C = C
         self.n_folds = n_folds
         self.calibration_folds = calibration_folds
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
+        self.dom_weight = dom_weight
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -119,6 +141,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y=None) -> "BlockClassifier":
         X = check_block_frame(X, need_label=y is None)
+        if not 0.0 <= self.dom_weight <= 1.0:
+            raise ValueError(f"dom_weight must be between 0 and 1, got {self.dom_weight!r}")
         y = np.asarray(X["label"] if y is None else y).astype(str)
         groups = split_groups(X)
         n_groups = len(np.unique(groups))
@@ -157,11 +181,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         second = self._stage_two_inputs(X, scores, layout)
         proba = self.second_stage_.predict_proba(second)
         if self.dom_stage_ is not None and has_dom(X):
-            # Two views of each block, given equal say: its text in context, and its place in
-            # the DOM (with its shape). The DOM view learned on our rendered templates only,
-            # so on its own the text view would drown it out where both fit the training data.
+            # Two views of each block: its text in context, and its place in the DOM (with its
+            # shape), mixed with a fixed weight. Trained as one model on our rendered pages,
+            # it leaned on the text scores; the weight was chosen by publisher-held-out CV.
             dom_view = self.dom_stage_.predict_proba(np.hstack([layout, dom_inputs(X)]))
-            return (proba + dom_view) / 2
+            return (1 - self.dom_weight) * proba + self.dom_weight * dom_view
         repetition = site_repetition(X, site_column(X))
         known = ~np.isnan(repetition)
         if self.site_stage_ is not None and known.any():
@@ -170,8 +194,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return proba
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """The most probable label of each block."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        """The label of each block: the most probable one, body only when more likely than
+        not (see :func:`labels_from_proba`)."""
+        return labels_from_proba(self.predict_proba(X), self.classes_)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the stage-two inputs: layout features, own and neighbours' stage-one scores

@@ -13,7 +13,7 @@ from .dom import split_html
 from .errors import InputError
 from .labels import BODY, PAYWALL
 from .persist import load_model
-from .model import BlockClassifier
+from .model import BlockClassifier, labels_from_proba
 
 PAYWALL_TOP_K = 3
 """The page verdict is the mean of the ``PAYWALL_TOP_K`` highest paywall probabilities."""
@@ -42,7 +42,7 @@ def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None, *,
     proba = model.predict_proba(seen)
     scores = pd.DataFrame(proba, index=out.index,
                           columns=[f"proba_{label}" for label in model.classes_])
-    scores.insert(0, "label", model.classes_[np.argmax(proba, axis=1)])
+    scores.insert(0, "label", labels_from_proba(proba, model.classes_))
     return pd.concat([out.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
 
 

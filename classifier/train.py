@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .dataset import validate_blocks
 from .dom import DOM_FEATURES
 from .errors import DatasetError
-from .model import BlockClassifier, has_dom
+from .model import BlockClassifier, has_dom, labels_from_proba
 from .persist import data_hash, save_model
 from .render import add_dom_features
 
@@ -84,8 +84,8 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
         proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
         proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
     out = df.copy()
-    out["predicted"] = labels[np.argmax(proba, axis=1)]
-    out["predicted_html"] = labels[np.argmax(proba_html, axis=1)]
+    out["predicted"] = labels_from_proba(proba, labels)
+    out["predicted_html"] = labels_from_proba(proba_html, labels)
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
     return out

@@ -1,3 +1,4 @@
+import copy
 import warnings
 
 import numpy as np
@@ -5,8 +6,37 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 
-from classifier import BlockClassifier, DatasetError
-from conftest import make_page
+from classifier import BlockClassifier, DatasetError, load_model, split_html
+from classifier.model import labels_from_proba
+from conftest import EXAMPLE_PAGE, make_page
+
+CLASSES = np.array(["body", "boilerplate", "disclaimer", "paywall"])
+
+
+def test_a_block_is_body_only_when_body_is_more_likely_than_not():
+    proba = np.array([[0.45, 0.30, 0.05, 0.20],    # body wins, but is not more likely than not
+                      [0.51, 0.10, 0.09, 0.30],
+                      [0.40, 0.10, 0.05, 0.45],
+                      [0.50, 0.20, 0.10, 0.20]])   # even odds: not kept
+    assert labels_from_proba(proba, CLASSES).tolist() == [
+        "boilerplate", "body", "paywall", "boilerplate"]
+
+
+def test_without_a_body_label_the_most_probable_label_wins_and_two_labels_split_at_half():
+    other = np.array(["ad", "menu", "story"])
+    assert labels_from_proba(np.array([[0.4, 0.35, 0.25]]), other).tolist() == ["ad"]
+    two = np.array(["body", "boilerplate"])
+    assert labels_from_proba(np.array([[0.6, 0.4], [0.3, 0.7], [0.5, 0.5]]), two).tolist() == [
+        "body", "boilerplate", "boilerplate"]
+
+
+def test_predict_and_the_scored_label_follow_the_same_rule(small_model, small_dataset):
+    page = small_dataset[small_dataset["page_id"] == small_dataset["page_id"].iloc[0]]
+    predicted = small_model.predict(page)
+    proba = small_model.predict_proba(page)
+    assert predicted.tolist() == labels_from_proba(proba, small_model.classes_).tolist()
+    body = list(small_model.classes_).index("body")
+    assert (proba[predicted == "body", body] > 0.5).all()
 
 
 def test_predict_proba_is_a_distribution_over_classes(small_model, small_dataset):
@@ -80,3 +110,20 @@ def test_pages_of_one_site_scored_together_use_the_site_stage(small_model, small
     np.testing.assert_allclose(together.sum(axis=1), 1.0, rtol=1e-6)
     body = (pages["label"] == "body").to_numpy()
     assert f1_score(body, together.argmax(axis=1) == list(small_model.classes_).index("body")) > 0.9
+
+
+def test_dom_weight_must_be_a_share():
+    frame = make_page([("body", "Text one."), ("boilerplate", "Home")])
+    with pytest.raises(ValueError, match="dom_weight must be between 0 and 1, got 1.5"):
+        BlockClassifier(dom_weight=1.5).fit(frame)
+
+
+def test_dom_weight_sets_the_dom_views_share_of_html_blocks():
+    blocks = split_html(EXAMPLE_PAGE.with_suffix(".html").read_bytes()).assign(page_id=0)
+    model = copy.copy(load_model())
+    by_weight = {}
+    for weight in (0.0, 0.6, 1.0):
+        model.dom_weight = weight
+        by_weight[weight] = model.predict_proba(blocks)
+    assert not np.allclose(by_weight[0.0], by_weight[1.0])
+    np.testing.assert_allclose(by_weight[0.6], 0.4 * by_weight[0.0] + 0.6 * by_weight[1.0])
