@@ -49,6 +49,7 @@ _ROLE_WORDS = {
     "body": ["article-body", "story-body", "entry-content", "text", "rich-text", "body",
              "prose", "content-inner", "article__content"],
     "widget": ["widget", "module", "box", "panel", "tool", "embed"],
+    "table": ["table", "data-table", "standings", "stats", "tbl", "results-table"],
     "marked-body": ["paywall", "meteredContent", "premium-content", "article-paywall",
                     "regwall-content", "locked-content", "subscriber-only", "media-body",
                     "sidebar-layout-main", "section-content"],
@@ -148,14 +149,15 @@ def block_roles(texts: list[str], labels: list[str]) -> list[str]:
     body = [i for i, label in enumerate(labels) if label == BODY]
     first, last = (body[0], body[-1]) if body else (len(texts), len(texts))
     headline = _headline_index(texts, labels, first)
-    listed = _list_items(texts, labels)
+    tabled = _table_rows(texts, labels)
+    listed = _list_items(texts, labels, tabled)
     roles = []
     for i, (text, label) in enumerate(zip(texts, labels)):
         n = _words(text)
         if i == 0:
             roles.append("title")
         elif label == BODY:
-            roles.append("listitem" if i in listed else
+            roles.append("tablerow" if i in tabled else "listitem" if i in listed else
                          "subhead" if n <= 12 and not _SENTENCE_END.search(text) else "paragraph")
         elif label == PAYWALL:
             roles.append("paywall")
@@ -173,19 +175,47 @@ def block_roles(texts: list[str], labels: list[str]) -> list[str]:
     return roles
 
 
-def _list_items(texts: list[str], labels: list[str]) -> set[int]:
+def _list_items(texts: list[str], labels: list[str], table_rows: set[int]) -> set[int]:
     """Body blocks that read as list items: bulleted or numbered lines, and runs of three or
-    more short (at most 12 words) body lines."""
-    items = {i for i, (t, lab) in enumerate(zip(texts, labels)) if lab == BODY and _LIST_ITEM.match(t)}
+    more short (at most 12 words) body lines; table rows are neither, and end a run."""
+    items = {i for i, (t, lab) in enumerate(zip(texts, labels))
+             if lab == BODY and _LIST_ITEM.match(t) and i not in table_rows}
     run: list[int] = []
     for i, (text, label) in enumerate(zip(texts + [""], labels + [""])):
-        if label == BODY and _words(text) <= 12:
+        if label == BODY and _words(text) <= 12 and i not in table_rows:
             run.append(i)
             continue
         if len(run) >= 3:
             items.update(run)
         run = []
     return items
+
+
+def _table_rows(texts: list[str], labels: list[str]) -> set[int]:
+    """Body blocks that read as table rows, which a site serves as a ``<table>``: runs of two
+    or more lines with the same number (at least one) of cell bars, and runs of three or more
+    short lines that are not sentences and hold at least two numbers ("3 Pell Junction 3-1")."""
+    def shape(text: str, label: str) -> tuple | None:
+        if label != BODY:
+            return None
+        if text.count(" | "):
+            return ("bars", text.count(" | "))
+        numbers = sum(any(c.isdigit() for c in word) for word in text.split())
+        if numbers >= 2 and _words(text) <= 12 and not _SENTENCE_END.search(text):
+            return ("spaces",)
+        return None
+
+    rows: set[int] = set()
+    run: list[int] = []
+    shapes = [shape(t, lab) for t, lab in zip(texts, labels)] + [None]
+    for i, current in enumerate(shapes):
+        if run and current is not None and current == shapes[run[-1]]:
+            run.append(i)
+            continue
+        if run and len(run) >= (2 if shapes[run[0]][0] == "bars" else 3):
+            rows.update(run)
+        run = [i] if current is not None else []
+    return rows
 
 
 def _headline_index(texts: list[str], labels: list[str], first_body: int) -> int:
@@ -229,6 +259,8 @@ class _Page:
             self.out.append(f"<{t.body_tag}>{self._with_link(text)}</{t.body_tag}>")
         elif role == "listitem":
             self.out.append(f"<li>{self._with_link(text)}</li>")
+        elif role == "tablerow":
+            self.out.append(f"<tr><td>{esc}</td></tr>")
         elif role == "subhead":
             inner = f"<{t.subhead_tag}>{esc}</{t.subhead_tag}>"
             self.out.append(f"<p>{inner}</p>" if t.subhead_tag == "strong" else inner)
@@ -363,6 +395,9 @@ def _open_group(page: _Page, role: str, where: str) -> None:
         page.open(page.tag("section"), "comments")
     elif role == "listitem":
         page.open("ul", "marked-body" if page.t.body_marked else "body")
+    elif role == "tablerow":
+        page.open("table", "table")
+        page.open("tbody", "table")
     elif role == "bodytext" and page.t.chunked_body:
         page.open("div", "marked-body" if page.t.body_marked else "body")
 

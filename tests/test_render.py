@@ -59,6 +59,34 @@ def test_bulleted_and_short_runs_of_body_lines_are_list_items():
     assert roles[1:] == ["listitem"] * 5 + ["paragraph"]
 
 
+TABLE_PAGE = [
+    ("boilerplate", "Harbour regatta results | Saltmarsh Gazette"),
+    ("body", "Twelve crews raced in a stiff westerly, and the home club took the top two places."),
+    ("body", "1 Saltmarsh SC 42 min 10 s"), ("body", "2 Saltmarsh SC B 43 min 2 s"),
+    ("body", "3 Quayside Rowers 44 min 51 s"),
+    ("body", "Class | Boats | Winner"), ("body", "Gigs | 7 | Saltmarsh"),
+    ("body", "The next regatta is in May, weather permitting."),
+    ("boilerplate", "Contact us"),
+]
+
+
+@pytest.mark.parametrize("publisher", ["saltmarsh-gazette", "north-quay-daily", "zz-top-news"])
+def test_runs_of_table_rows_are_served_as_a_table_and_come_back_one_row_per_line(publisher):
+    texts, labels = [t for _, t in TABLE_PAGE], [lab for lab, _ in TABLE_PAGE]
+    roles = block_roles(texts, labels)
+    assert roles[2:7] == ["tablerow"] * 5
+    assert roles[1] == roles[7] == "paragraph"
+    blocks = split_html(render_page(texts, labels, publisher))
+    assert blocks["text"].tolist() == texts
+    assert blocks["dom_in_table"].tolist()[1:8] == [0.0] + [1.0] * 5 + [0.0]
+
+
+def test_two_numbers_in_two_lines_are_not_a_table_but_two_barred_rows_are():
+    texts = ["Title", "Won 3-1 on Sunday", "Lost 0-2 on Monday", "Played | 2", "Points | 3"]
+    roles = block_roles(texts, ["boilerplate"] + ["body"] * 4)
+    assert roles[1:3] != ["tablerow"] * 2 and roles[3:] == ["tablerow"] * 2
+
+
 def test_add_dom_features_keeps_rows_and_adds_every_dom_column():
     table = make_page(PAGE, publisher="saltmarsh-gazette")
     shuffled = table.sample(frac=1, random_state=3)
