@@ -50,6 +50,7 @@ _ROLE_WORDS = {
              "prose", "content-inner", "article__content"],
     "widget": ["widget", "module", "box", "panel", "tool", "embed"],
     "table": ["table", "data-table", "standings", "stats", "tbl", "results-table"],
+    "benefits": ["benefits", "perks", "features", "includes", "checklist", "list"],
     "marked-body": ["paywall", "meteredContent", "premium-content", "article-paywall",
                     "regwall-content", "locked-content", "subscriber-only", "media-body",
                     "sidebar-layout-main", "section-content"],
@@ -311,7 +312,10 @@ class _Page:
             href = ' href="/subscribe"' if kind == "a" else ""
             return f'<div class="{self.cls("paywall-row")}"><{kind}{href}>{esc}</{kind}></div>'
         if n <= 9 and not _SENTENCE_END.search(text):
-            return f"<h3>{esc}</h3>" if self.rng.random() < 0.5 else f"<li>{esc}</li>"
+            if self.rng.random() < 0.5:
+                return f"<h3>{esc}</h3>"
+            # a benefit list, as offer boxes have: "<ul><li><strong>E-paper</strong>..."
+            return f'<ul class="{self.cls("benefits")}"><li><strong>{esc}</strong></li></ul>'
         return f"<p>{esc}</p>"
 
 

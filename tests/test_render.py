@@ -1,5 +1,6 @@
 """Rendering labelled text pages to HTML through publisher templates, and back to blocks."""
 import pytest
+from lxml import html as lxml_html
 
 from classifier import split_html
 from classifier.dom import DOM_FEATURES
@@ -85,6 +86,21 @@ def test_two_numbers_in_two_lines_are_not_a_table_but_two_barred_rows_are():
     texts = ["Title", "Won 3-1 on Sunday", "Lost 0-2 on Monday", "Played | 2", "Points | 3"]
     roles = block_roles(texts, ["boilerplate"] + ["body"] * 4)
     assert roles[1:3] != ["tablerow"] * 2 and roles[3:] == ["tablerow"] * 2
+
+
+def test_short_paywall_lines_are_offer_headings_or_a_benefit_list():
+    texts = ["Title", "The ferry runs four times a day from November, the operator said.",
+             "Unlimited stories on every device", "The weekly print edition delivered",
+             "Members-only newsletters and events", "Contact us"]
+    labels = ["boilerplate", "body", "paywall", "paywall", "paywall", "boilerplate"]
+    items = []
+    for publisher in ["saltmarsh-gazette", "north-quay-daily", "a", "zz-top-news"]:
+        page = render_page(texts, labels, publisher)
+        assert split_html(page)["text"].tolist() == texts
+        items += [li for li in lxml_html.fromstring(page).iter("li")
+                  if li.text_content() in texts[2:5]]
+    assert items, "no benefit list among four templates"
+    assert all(li.getparent().tag == "ul" for li in items)   # a list, not loose items
 
 
 def test_add_dom_features_keeps_rows_and_adds_every_dom_column():
