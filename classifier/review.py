@@ -59,7 +59,12 @@ def prelabel(blocks: pd.DataFrame, model: BlockClassifier | None = None, *,
     out = blocks[["publisher", "page_id", "position", "text"]].copy()
     out["label"] = scored["label"]
     out["lang"] = blocks["lang"] if "lang" in blocks else "und"
-    out["proba"] = scored[proba_columns].max(axis=1).round(PROBA_DECIMALS)
+    # the suggested label's own probability: not always the highest, since a block is body
+    # only when body is more likely than not
+    column = {name: i for i, name in enumerate(proba_columns)}
+    suggested = [column[f"proba_{label}"] for label in scored["label"]]
+    out["proba"] = np.round(scored[proba_columns].to_numpy()[np.arange(len(out)), suggested],
+                            PROBA_DECIMALS)
     out["review"] = out["proba"] < threshold
     out["predicted"] = scored["label"]
     for column in proba_columns:
