@@ -8,7 +8,7 @@ items as "- item" and table rows as "| cell | cell |"; those marks are not compa
 
 It runs without comments (reader comments are not the article, and we label them boilerplate)
 and in its fast mode, which skips the fallback extractors it otherwise runs and compares
-(readability, jusText): that halves its cost, the largest single cost of HTML mode.
+(readability, jusText): that halves its cost, about 18 -> 10 ms a page.
 """
 from __future__ import annotations
 

@@ -182,8 +182,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         proba = self.second_stage_.predict_proba(second)
         if self.dom_stage_ is not None and has_dom(X):
             # Two views of each block: its text in context, and its place in the DOM (with its
-            # shape), mixed with a fixed weight. Trained as one model on our rendered pages,
-            # it leaned on the text scores; the weight was chosen by publisher-held-out CV.
+            # shape), mixed with a fixed weight chosen by publisher-held-out CV. (One model over
+            # both, trained on our rendered pages, leaned on the text scores.)
             dom_view = self.dom_stage_.predict_proba(np.hstack([layout, dom_inputs(X)]))
             return (1 - self.dom_weight) * proba + self.dom_weight * dom_view
         repetition = site_repetition(X, site_column(X))
