@@ -23,9 +23,11 @@ from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .predict import paywall_score, score_blocks, score_html
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
-from .sources import parse_sources, write_pages
+from .sources import write_pages
+from .synth import dataset_rows
 from .view import render_html
-from .train import CV_FOLDS, cross_validate, label_scores, macro_f1_by, train_and_save
+from .train import (CV_FOLDS, cross_validate, format_language_report, label_scores,
+                    language_held_out, macro_f1_by, train_and_save)
 
 PROG = "paywall-classifier"
 logger = logging.getLogger(__name__)
@@ -124,8 +126,9 @@ def cmd_clean(args) -> int:
                                probabilities=args.probabilities, workers=args.workers,
                                resume=args.resume, shard_size=args.shard_size,
                                engine=args.engine, scheduler=args.scheduler,
-                               progress=not args.quiet, limits=_limits(args))
-        print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
+                               progress=_progress(args), limits=_limits(args))
+        if not args.quiet:
+            print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
         return 0
     for name, scored in _scored_pages(args):
         body = scored.loc[scored["label"] == BODY, "text"]
@@ -138,7 +141,7 @@ def cmd_clean(args) -> int:
 def cmd_prelabel(args) -> int:
     pages = [(Path(name).stem, _page_blocks(name, _is_html(args, name)))
              for name in tqdm(args.pages, desc="reading pages", unit="page",
-                              disable=args.quiet or len(args.pages) < 50)]
+                              disable=not _progress(args) or len(args.pages) < 50)]
     blocks = page_table(pages, args.publisher, args.lang)
     table = prelabel(blocks, load_model(args.model), threshold=args.threshold, order=args.order)
     write_review(table, args.output, excel=args.excel)
@@ -197,7 +200,7 @@ def cmd_train(args) -> int:
     _log_sources(df)
     logger.info("training on %d blocks, %d pages, %d publishers", len(df),
                 df["page_id"].nunique(), df["publisher"].nunique())
-    train_and_save(df, args.output, random_state=args.random_state)
+    train_and_save(df, args.output, random_state=args.random_state, html=args.html)
     print(f"wrote {args.output} ({len(df):,} blocks, {df['page_id'].nunique():,} pages, "
           f"{df['publisher'].nunique()} publishers)")
     return 0
@@ -243,7 +246,7 @@ def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
     report = holdout_evaluation(
         df, publisher, before, before_name=args.model or "bundled model",
         before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
-        control_every=args.control_every, progress=not args.quiet)
+        control_every=args.control_every, progress=_progress(args))
     print(format_holdout(report))
     _write_report(args, report)
     return 0
@@ -268,6 +271,14 @@ def cmd_evaluate(args) -> int:
     _log_sources(df)
     if args.holdout_publisher:
         return cmd_evaluate_holdout(args, df)
+    if args.hold_out_languages is not None:
+        report = language_held_out(df, languages=args.hold_out_languages or None,
+                                   progress=_progress(args))
+        print(format_language_report(report))
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=1))
+            print(f"wrote {args.json}")
+        return 0
     if args.model:
         scored = df.assign(predicted=load_model(args.model).predict(df))
         labels = sorted(set(df["label"]) | set(scored["predicted"]))
@@ -277,7 +288,7 @@ def cmd_evaluate(args) -> int:
         report["per_publisher"] = macro_f1_by(scored, "publisher", labels)
     else:
         report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
-                  **cross_validate(df, n_splits=args.folds, progress=not args.quiet)}
+                  **cross_validate(df, n_splits=args.folds, progress=_progress(args))}
     print(report["mode"])
     _print_report(report)
     _write_report(args, report)
@@ -287,7 +298,7 @@ def cmd_evaluate(args) -> int:
 def cmd_audit(args) -> int:
     df = load_dataset(args.data)
     _log_sources(df)
-    issues = audit_labels(df, n_splits=args.folds, progress=not args.quiet)
+    issues = audit_labels(df, n_splits=args.folds, progress=_progress(args))
     print(f"{len(issues):,} of {len(df):,} blocks ({len(issues) / len(df):.1%}) have a confident "
           "out-of-publisher label that differs from theirs")
     if not args.per_block:
@@ -302,7 +313,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_build_data(args) -> int:
-    rows = parse_sources(args.sources)
+    rows = dataset_rows(args.sources, args.kits)
     df = pd.DataFrame(rows)
     write_dataset(df, args.output)
     print(f"wrote {args.output}: {len(df):,} blocks, {df['page_id'].nunique():,} pages, "
@@ -343,13 +354,32 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
                              "output keeps it whole (default %(default)s)")
 
 
+QUIET_HELP = "print only results and errors: no progress bars, summaries or info logs"
+
+
+class _SubcommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: also takes ``-q/--quiet`` after the command, as pip does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SUPPRESS: when not given here, the value given before the command (or False) stays.
+        self.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                          help=QUIET_HELP)
+
+
+def _progress(args) -> bool:
+    """Whether to draw progress bars: not with --quiet, and only on a terminal."""
+    return not args.quiet and sys.stderr.isatty()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=(
         "Label the blocks (lines) of scraped pages as body, boilerplate, paywall or disclaimer, "
         "keep the article body, and train or evaluate models."))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or info logs")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_SubcommandParser)
 
     p = sub.add_parser("label", help="print every block of each page with its label and probability")
     p.add_argument("pages", nargs="+", metavar="PAGE",
@@ -422,6 +452,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="CSV/JSONL/Parquet files or folders of them")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     p.add_argument("--random-state", type=int, default=0)
+    p.add_argument("--html", action="store_true",
+                   help="also learn HTML mode's DOM view from the pages rendered through "
+                        "publisher templates (slower; the bundled model is trained so)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="publisher-held-out cross-validation, or score a fixed model")
@@ -434,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="before/after for a new publisher: the model in use (--model or the "
                         "bundled one) against models retrained without and with half of its "
                         "pages, all scored on its other half and on held-out control publishers")
+    p.add_argument("--hold-out-languages", nargs="*", metavar="LANG",
+                   help="leave-one-language-out instead: for each language (default: every "
+                        "language of the data), train on the others and score it (text mode)")
     p.add_argument("--control-every", type=int, default=CONTROL_EVERY, metavar="N",
                    help="with --holdout-publisher: every Nth other publisher is a control")
     p.add_argument("--json", metavar="OUT", help="also write the report as JSON, and its charts "
@@ -453,8 +489,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one row per block, instead of one per publisher's repeated text")
     p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("build-data", help="compile data/sources/*.txt into one block table")
+    p = sub.add_parser("build-data", help="compile data/sources/*.txt (and with --kits, the "
+                                          "pages generated from data/kits/*.txt) into one table")
     p.add_argument("sources", nargs="?", default="data/sources", help="folder of source files")
+    p.add_argument("--kits", metavar="DIR",
+                   help="also generate publishers and pages from the language kits in DIR "
+                        "(data/kits for the project's dataset)")
     p.add_argument("-o", "--output", default="data/blocks.csv", help="table to write")
     p.add_argument("--pages", metavar="DIR",
                    help="also write each page as a text file, one block per line, to DIR")

@@ -17,7 +17,6 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-import trafilatura
 from lxml import html as lxml_html
 
 MIN_SUBSTRING_CHARS = 40
@@ -27,6 +26,14 @@ _LIST_MARK = re.compile(r"^[-*•]\s+")
 # trafilatura logs an ERROR for every page it finds no article in (menus-only pages, junk);
 # here that is an expected answer (no block kept), not something to print a million times.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def _extract(page: str | lxml_html.HtmlElement) -> str | None:
+    """trafilatura's main text, without comments, in fast mode. trafilatura (and the jusText
+    it imports) is imported here, on first use, so that text mode never depends on it."""
+    import trafilatura
+
+    return trafilatura.extract(page, include_comments=False, fast=True)
 
 
 def _normalised(text: str) -> str:
@@ -39,7 +46,7 @@ def extractor_kept(page: str | lxml_html.HtmlElement, texts: Sequence[str]) -> n
 
     ``page`` is the HTML, or the page already parsed by lxml (saves a second parse; the tree
     is pruned by trafilatura, so it must not be used afterwards)."""
-    output = trafilatura.extract(page, include_comments=False, fast=True)
+    output = _extract(page)
     lines, whole = _normalised_output(output or "")
     return np.array([float(t in lines or (len(t) >= MIN_SUBSTRING_CHARS and t in whole))
                      for t in map(_normalised, texts)])

@@ -22,19 +22,21 @@ CV_FOLDS = 5
 """Default number of publisher-held-out folds in evaluation."""
 
 
-def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = True,
+def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = False,
                 **params) -> BlockClassifier:
     """Fit a :class:`BlockClassifier` on a labelled block table; with ``html``, the pages are
-    also rendered through publisher templates so that the model learns HTML mode too."""
+    also rendered through publisher templates so that the model learns HTML mode's DOM view
+    too (slower; without it, blocks cut from HTML are scored by their text in context)."""
     if html and not has_dom(df):
         df = add_dom_features(df)
     return BlockClassifier(random_state=random_state, **params).fit(df)
 
 
 def train_and_save(df: pd.DataFrame, path, *, random_state: int | None = 0,
-                   n_jobs: int | None = -1) -> BlockClassifier:
-    """Fit on ``df`` and save the model with the training data's hash, size and publishers."""
-    model = train_model(df, random_state=random_state, n_jobs=n_jobs)
+                   n_jobs: int | None = -1, html: bool = False) -> BlockClassifier:
+    """Fit on ``df`` (with ``html``, the DOM view too) and save the model with the training
+    data's hash, size and publishers."""
+    model = train_model(df, random_state=random_state, n_jobs=n_jobs, html=html)
     save_model(model, path, metadata={
         "data_hash": data_hash(df), "n_blocks": int(len(df)),
         "n_pages": int(df["page_id"].nunique()), "n_publishers": int(df["publisher"].nunique()),
@@ -62,33 +64,57 @@ def macro_f1_by(scored: pd.DataFrame, column: str, labels) -> dict[str, float]:
 
 
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
-                            random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
-    """Predict every block with a model that never saw its publisher (GroupKFold by publisher):
-    ``predicted`` and ``proba_<label>`` from the block texts (text mode), ``predicted_html`` from
-    the page rendered through its publisher's template (HTML mode)."""
+                            random_state: int | None = 0, progress: bool = True,
+                            hold_out: str = "publisher", html: bool = True) -> pd.DataFrame:
+    """Predict every block with a model that never saw its ``hold_out`` group (GroupKFold over
+    publishers, or over languages): ``predicted`` and ``proba_<label>`` from the block texts
+    (text mode); with ``html``, ``predicted_html`` from the page rendered through its
+    publisher's template (HTML mode)."""
     df = validate_blocks(df, labels=df["label"].unique())
-    publishers = df["publisher"].to_numpy()
-    if len(np.unique(publishers)) < n_splits:
-        raise DatasetError(f"cross-validation needs at least {n_splits} publishers, "
-                           f"got {len(np.unique(publishers))}")
+    groups = df[hold_out].astype(str).to_numpy()
+    if len(np.unique(groups)) < n_splits:
+        raise DatasetError(f"cross-validation needs at least {n_splits} values of {hold_out}, "
+                           f"got {len(np.unique(groups))}")
     labels = np.unique(df["label"])
     df = df.drop(columns=list(DOM_FEATURES), errors="ignore")
-    with_dom = add_dom_features(df)
+    with_dom = add_dom_features(df) if html else df
     proba = np.zeros((len(df), len(labels)))
     proba_html = np.zeros((len(df), len(labels)))
-    folds = list(GroupKFold(n_splits).split(df, groups=publishers))
+    folds = list(GroupKFold(n_splits).split(df, groups=groups))
     for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
                                     disable=not progress):
         model = train_model(with_dom.iloc[train_idx], random_state=random_state, n_jobs=-1)
         columns = np.searchsorted(labels, model.classes_)
         proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
-        proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
+        if html:
+            proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
     out = df.copy()
     out["predicted"] = labels_from_proba(proba, labels)
-    out["predicted_html"] = labels_from_proba(proba_html, labels)
+    if html:
+        out["predicted_html"] = labels_from_proba(proba_html, labels)
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
     return out
+
+
+def language_held_out(df: pd.DataFrame, *, languages: list[str] | None = None,
+                      random_state: int | None = 0, progress: bool = True) -> dict:
+    """Leave-one-language-out scores in text mode: for each language L (``languages``, default
+    every language of ``df``), a model trained on the pages of all other languages scores L's
+    pages. Per language: the label scores (paywall and disclaimer F1 among them)."""
+    df = validate_blocks(df, labels=df["label"].unique())
+    labels = sorted(df["label"].unique())
+    report = {}
+    for lang in tqdm(languages or sorted(df["lang"].unique()), desc="languages held out",
+                     unit="language", disable=not progress):
+        held_out = (df["lang"] == lang).to_numpy()
+        if not held_out.any():
+            raise DatasetError(f"no page in language {lang!r}")
+        model = train_model(df[~held_out], random_state=random_state, n_jobs=-1, html=False)
+        predicted = model.predict(df[held_out])
+        report[lang] = {"n_pages": int(df.loc[held_out, "page_id"].nunique()),
+                        **label_scores(df.loc[held_out, "label"], predicted, labels)}
+    return report
 
 
 def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: int | None = 0,
@@ -106,3 +132,16 @@ def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: 
     report["per_publisher"] = macro_f1_by(oof, "publisher", labels)
     report["html"] = label_scores(oof["label"], oof["predicted_html"], labels)
     return report
+
+
+def format_language_report(report: dict) -> str:
+    """One line per held-out language: pages, macro F1, and the F1 of each label."""
+    labels = sorted({label for scores in report.values() for label in scores["per_label"]})
+    lines = ["leave-one-language-out (text mode): trained without the language, scored on it",
+             f"{'lang':<5} {'pages':>5} {'macro':>6} " + " ".join(f"{lab[:11]:>11}" for lab in labels)]
+    for lang, scores in report.items():
+        f1 = [scores["per_label"][lab]["f1"] if scores["per_label"][lab]["support"] else float("nan")
+              for lab in labels]
+        lines.append(f"{lang:<5} {scores['n_pages']:5d} {scores['macro_f1']:6.3f} "
+                     + " ".join(f"{v:11.3f}" for v in f1))
+    return "\n".join(lines)

@@ -53,6 +53,7 @@ def test_repeated_template_lines_are_one_row():
     assert grouped["page_id"].tolist() == ["p1", "p1"]
 
 
+@pytest.mark.slow
 def test_planted_label_errors_rise_to_the_top(dataset):
     """Flip 12 menu items to body and 12 long paragraphs to boilerplate in 8 publishers: the
     audit (3 folds, models trained on 5 publishers) lists most of them among its first rows."""

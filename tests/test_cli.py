@@ -109,3 +109,27 @@ def test_errors_are_one_line_with_exit_code_1(tmp_path, capsys, make_args, messa
     err = capsys.readouterr().err.strip()
     assert err.startswith("paywall-classifier: ") and message in err
     assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"], ids=["q-before-command", "q-after-command"])
+def test_quiet_corpus_clean_prints_nothing_but_errors(tmp_path, capsys, where):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": EXAMPLE_PAGE.read_text(encoding="utf-8")}) + "\n"
+                      + "{broken\n", encoding="utf-8")
+    command = ["clean", str(corpus), "-o", str(tmp_path / "out.jsonl")]
+    argv = ["-q", *command] if where == "before" else [*command, "--quiet"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 1
+    assert json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())["record"] == 2
+
+
+@pytest.mark.parametrize("command", ["clean", "train", "evaluate", "audit", "prelabel"])
+def test_every_command_that_shows_progress_takes_quiet_after_it(command):
+    from classifier.cli import build_parser
+    required = {"clean": ["x"], "train": ["--data", "d", "-o", "m"], "evaluate": ["--data", "d"],
+                "audit": ["--data", "d"], "prelabel": ["x", "--publisher", "p", "-o", "r.csv"]}
+    assert build_parser().parse_args([command, *required[command], "-q"]).quiet is True
+    assert build_parser().parse_args([command, *required[command]]).quiet is False
+    assert build_parser().parse_args(["-q", command, *required[command]]).quiet is True

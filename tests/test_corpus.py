@@ -294,7 +294,7 @@ def test_a_failed_shard_write_stops_the_run_and_resume_completes_it(
                                           for end in (".done", ".errors.jsonl", ".jsonl")])
     assert not output.exists()
     monkeypatch.undo()
-    assert main(command + ["-o", str(output), "--resume"]) == 0
+    assert main(command[1:] + ["-o", str(output), "--resume"]) == 0      # not quiet: the summary
     assert f"{failed} complete shards reused" in capsys.readouterr().out
     assert output.read_text() == (tmp_path / "whole.jsonl").read_text()
     assert (Path(f"{output}.errors.jsonl").read_text()

@@ -8,6 +8,7 @@ trained on; control publishers, in neither training set, show whether anything e
 import json
 
 import pandas as pd
+import pytest
 
 from classifier.cli import main
 from classifier.dataset import write_dataset
@@ -35,6 +36,7 @@ def _review(path, answers: pd.DataFrame) -> int:
     return changed
 
 
+@pytest.mark.slow
 def test_reviewing_five_pages_teaches_the_model_the_new_publisher(tmp_path, dataset, capsys):
     publishers = sorted(dataset["publisher"].unique())
     base, control = tmp_path / "base.csv", tmp_path / "control.csv"

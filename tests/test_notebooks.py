@@ -26,6 +26,7 @@ def test_committed_notebook_has_the_outputs_of_a_clean_run(path: Path):
     assert "import classifier" in code[0].source
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path: Path):
     nb = nbformat.read(path, as_version=4)

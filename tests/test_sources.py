@@ -3,6 +3,7 @@ import pytest
 
 from classifier.dataset import validate_blocks
 from classifier.sources import SourceError, parse_source, parse_sources, write_pages
+from classifier.synth import dataset_rows
 from conftest import DATA, ROOT
 
 SOURCE = """\
@@ -65,7 +66,8 @@ def test_same_publisher_in_two_files_is_refused(tmp_path):
 
 def test_compiled_dataset_is_in_sync_with_sources():
     """data/blocks.csv must be rebuilt (python -m classifier build-data) after editing sources."""
-    compiled = validate_blocks(pd.DataFrame(parse_sources(ROOT / "data" / "sources")))
+    compiled = validate_blocks(pd.DataFrame(dataset_rows(ROOT / "data" / "sources",
+                                                         ROOT / "data" / "kits")))
     stored = validate_blocks(pd.read_csv(DATA, keep_default_na=False, dtype={"text": str}))
     columns = ["publisher", "page_id", "position", "text", "label", "lang"]
     pd.testing.assert_frame_equal(compiled[columns], stored[columns], check_dtype=False)

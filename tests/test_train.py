@@ -32,6 +32,7 @@ def report(dataset):
         return floor, cross_validate(dataset, n_splits=floor["folds"], progress=False)
 
 
+@pytest.mark.slow
 def test_floor_was_measured_on_the_current_data(report, dataset):
     floor, _ = report
     assert floor["data_hash"] == data_hash(dataset), (
@@ -39,6 +40,7 @@ def test_floor_was_measured_on_the_current_data(report, dataset):
         "tests/quality_floor.json on purpose")
 
 
+@pytest.mark.slow
 def test_held_out_publisher_scores_stay_above_the_floor(report):
     floor, measured = report
     assert measured["macro_f1"] >= floor["macro_f1"]
@@ -49,6 +51,7 @@ def test_held_out_publisher_scores_stay_above_the_floor(report):
         assert measured["per_language"][lang] >= floor["min_language_macro_f1"], lang
 
 
+@pytest.mark.slow
 def test_held_out_publisher_scores_in_html_mode_stay_above_the_floor(report):
     floor, measured = report
     assert measured["html"]["macro_f1"] >= floor["html_macro_f1"]
