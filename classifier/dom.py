@@ -9,6 +9,7 @@ keeps it (:mod:`classifier.extractor`). Those are the ``dom_*`` columns.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -94,28 +95,40 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+                      rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def decode_html(data: str | bytes, *, source: str = "page") -> str:
-    """The page as text: bytes are read as UTF-8, else as the charset the page declares; bytes
-    that do not decode become U+FFFD, as in a browser."""
+    """The page as text: bytes are read as UTF-8, else as the charset the page declares (in a
+    meta tag or an XML declaration; a page labelled UTF-8 that is not is read as Windows-1252);
+    bytes that do not decode become U+FFFD, as in a browser."""
     if isinstance(data, str):
-        return data
+        return _without_xml_declaration(data)
     if not isinstance(data, (bytes, bytearray)):
         raise InputError(f"{source}: expected HTML text or bytes, got {type(data).__name__}")
     data = bytes(data)
     try:
-        return data.decode("utf-8-sig")
+        return _without_xml_declaration(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
     declared = _CHARSET.search(data[:4096])
-    encoding = declared.group(1).decode("ascii") if declared else "cp1252"
+    encoding = (declared.group(1) or declared.group(2)).decode("ascii") if declared else "cp1252"
     try:
-        return data.decode(encoding, errors="replace")
+        if codecs.lookup(encoding).name == "utf-8":   # mislabelled: the bytes are not UTF-8
+            encoding = "cp1252"                        # the web's commonest legacy charset
+        return _without_xml_declaration(data.decode(encoding, errors="replace"))
     except LookupError:
         raise InputError(f"{source}: not UTF-8, and its declared charset {encoding!r} is "
                          "unknown") from None
+
+
+def _without_xml_declaration(text: str) -> str:
+    """The page without a leading byte order mark and XML declaration (``<?xml ... ?>``, as
+    XHTML pages start): the text is decoded already, and lxml refuses a str that declares an
+    encoding."""
+    return _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
 
 
 def keyword_flags(element: etree._Element) -> int:

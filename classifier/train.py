@@ -65,11 +65,12 @@ def macro_f1_by(scored: pd.DataFrame, column: str, labels) -> dict[str, float]:
 
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             random_state: int | None = 0, progress: bool = True,
-                            hold_out: str = "publisher", html: bool = True) -> pd.DataFrame:
+                            hold_out: str = "publisher", html: bool = True,
+                            **params) -> pd.DataFrame:
     """Predict every block with a model that never saw its ``hold_out`` group (GroupKFold over
     publishers, or over languages): ``predicted`` and ``proba_<label>`` from the block texts
     (text mode); with ``html``, ``predicted_html`` from the page rendered through its
-    publisher's template (HTML mode)."""
+    publisher's template (HTML mode). ``params`` go to :class:`BlockClassifier`."""
     df = validate_blocks(df, labels=df["label"].unique())
     groups = df[hold_out].astype(str).to_numpy()
     if len(np.unique(groups)) < n_splits:
@@ -83,7 +84,8 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
     folds = list(GroupKFold(n_splits).split(df, groups=groups))
     for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
                                     disable=not progress):
-        model = train_model(with_dom.iloc[train_idx], random_state=random_state, n_jobs=-1)
+        model = train_model(with_dom.iloc[train_idx], random_state=random_state, n_jobs=-1,
+                            **params)
         columns = np.searchsorted(labels, model.classes_)
         proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
         if html:

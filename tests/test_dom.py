@@ -146,3 +146,20 @@ def test_features_are_finite_numbers_for_a_page_without_prose():
 def test_a_line_that_is_all_link_has_link_share_one(page):
     # the first case was found by Hypothesis: the link's zero-width space was counted
     assert split_html(page)["dom_link_share"].tolist() == [1.0]
+
+
+XHTML_BODY = "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>Ein Absatz über Köln.</p></body></html>"
+
+
+@pytest.mark.parametrize("page", [
+    '<?xml version="1.0" encoding="utf-8"?>\n' + XHTML_BODY,
+    '\ufeff<?xml version="1.0" encoding="UTF-8"?>' + XHTML_BODY,
+    ('<?xml version="1.0" encoding="utf-8"?>' + XHTML_BODY).encode("utf-8"),
+    ('<?xml version="1.0" encoding="iso-8859-1"?>' + XHTML_BODY).encode("latin-1"),
+    ("<html><head><meta charset='utf-8'></head><body><p>Ein Absatz über Köln.</p></body></html>"
+     ).encode("cp1252"),
+    "\ufeff" + XHTML_BODY,
+], ids=["xml-declaration-str", "bom-and-declaration-str", "declaration-utf8-bytes",
+        "declared-latin1-bytes", "mislabelled-utf8-meta", "bom-str"])
+def test_every_page_a_browser_shows_is_read(page):
+    assert split_html(page)["text"].tolist() == ["Ein Absatz über Köln."]

@@ -7,10 +7,13 @@ import json
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from classifier.persist import data_hash
-from classifier.train import cross_validate, label_scores
+from conftest import make_page
+from classifier.errors import DatasetError
+from classifier.train import cross_validate, format_language_report, label_scores, language_held_out
 
 FLOOR_FILE = Path(__file__).with_name("quality_floor.json")
 
@@ -55,3 +58,47 @@ def test_held_out_publisher_scores_stay_above_the_floor(report):
 def test_held_out_publisher_scores_in_html_mode_stay_above_the_floor(report):
     floor, measured = report
     assert measured["html"]["macro_f1"] >= floor["html_macro_f1"]
+
+
+class _Recorder:
+    """Stands in for a trained model: remembers its training languages, predicts body."""
+
+    def __init__(self, df):
+        self.languages = set(df["lang"])
+
+    def predict(self, df):
+        return ["body"] * len(df)
+
+
+def test_leave_one_language_out_never_trains_on_the_language_it_scores(monkeypatch, capsys):
+    pages = [make_page([("body", f"Story {i} text."), ("paywall", "Subscribe")], f"p{i}",
+                       publisher=f"pub{i}").assign(lang=lang)
+             for i, lang in enumerate(["de", "de", "fr", "en"])]
+    df = pd.concat(pages, ignore_index=True)
+    trained = []
+    monkeypatch.setattr("classifier.train.train_model",
+                        lambda data, **kw: trained.append(_Recorder(data)) or trained[-1])
+    report = language_held_out(df, progress=False)
+    assert list(report) == ["de", "en", "fr"]
+    assert [m.languages for m in trained] == [{"en", "fr"}, {"de", "fr"}, {"de", "en"}]
+    assert report["de"]["n_pages"] == 2 and report["de"]["per_label"]["body"]["recall"] == 1.0
+    assert report["de"]["per_label"]["paywall"]["f1"] == 0.0
+    with pytest.raises(DatasetError, match="no page in language 'sv'"):
+        language_held_out(df, languages=["sv"], progress=False)
+    print(format_language_report(report))
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split()[:3] == ["lang", "pages", "macro"] and table[2].startswith("de")
+
+
+def test_evaluate_hold_out_languages_prints_and_writes_the_report(monkeypatch, tmp_path, capsys):
+    from classifier.cli import main
+    from classifier.dataset import write_dataset
+    pages = [make_page([("body", f"Story {i} text."), ("boilerplate", "Home")], f"p{i}",
+                       publisher=f"pub{i}").assign(lang=lang) for i, lang in enumerate("abc")]
+    write_dataset(pd.concat(pages, ignore_index=True), tmp_path / "d.csv")
+    monkeypatch.setattr("classifier.train.train_model", lambda data, **kw: _Recorder(data))
+    out = tmp_path / "lolo.json"
+    assert main(["evaluate", "--data", str(tmp_path / "d.csv"), "--hold-out-languages", "b",
+                 "--json", str(out), "-q"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[:2] == ["b", "1"]
+    assert list(json.loads(out.read_text())) == ["b"]
