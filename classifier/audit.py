@@ -66,9 +66,10 @@ def group_issues(issues: pd.DataFrame) -> pd.DataFrame:
 
 def audit_labels(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: int | None = 0,
                  progress: bool = True) -> pd.DataFrame:
-    """Out-of-publisher predictions for every block, then :func:`label_issues`, one per block."""
+    """Out-of-publisher predictions for every block (text mode: labels are about the text),
+    then :func:`label_issues`, one per block."""
     oof = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
-                                  progress=progress)
+                                  progress=progress, html=False)
     return label_issues(oof)
 
 

@@ -16,6 +16,8 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
+from .cues import CATEGORIES, cue_counts, stopword_share
+
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 """Blocks before (negative) and after (positive) whose features each block also sees."""
 WINDOWS = (2, 5, 12)
@@ -47,6 +49,15 @@ _SHAPE_NAMES = (
 )
 _PAGE_NAMES = ("rel_position", "log_position", "log_page_blocks", "log_dup_in_page",
                "in_title", "prose_mass_before", "log_prose_distance")
+_CUE_NAMES = tuple(f"cue_{c}" for c in CATEGORIES) + ("stopword_share",)
+# Cue categories summed into the three kinds of non-article text, for the neighbour features.
+_CUE_KINDS = {
+    "pitch": ("subscribe", "trial", "cancel", "renew", "plan", "period", "price", "member",
+              "donate", "newsletter", "login", "register", "limit", "unlock", "premium"),
+    "notice": ("copyright", "source", "notice", "advice", "affiliate", "ai"),
+    "furniture": ("cookie", "share", "comment", "related", "advert"),
+}
+_CUE_CONTEXT_NAMES = tuple(f"cues_{kind}" for kind in _CUE_KINDS) + ("stopword_share",)
 
 
 def page_order(X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -204,6 +215,19 @@ def _char_flags(codes: np.ndarray) -> np.ndarray:
     return flags
 
 
+def cue_matrix(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's cue-lexicon counts per category (log scale) and share of stopwords; and
+    the same summed per kind of non-article text (pitch, notice, furniture), which
+    neighbours also see. The lexicons know words in many languages, so a pitch worded in a
+    way the training pages never used still lights up its category."""
+    counts = cue_counts(texts)
+    stop = stopword_share(texts)[:, None]
+    index = {name: i for i, name in enumerate(CATEGORIES)}
+    kinds = np.column_stack([counts[:, [index[c] for c in members]].sum(axis=1)
+                             for members in _CUE_KINDS.values()])
+    return np.hstack([np.log1p(counts), stop]), np.hstack([np.log1p(kinds), stop])
+
+
 def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
     """Where each block sits in its page: position, duplicates, title overlap, prose around it."""
     order, rank, size = page_order(X)
@@ -266,17 +290,25 @@ def site_repetition(X: pd.DataFrame, site: pd.Series | None) -> np.ndarray:
 
 
 class LayoutFeatures(TransformerMixin, BaseEstimator):
-    """Dense features: the block's shape and page position, its neighbours' shape, standardised."""
+    """Dense features: the block's shape, page position and cue-lexicon counts, and its
+    neighbours' shape, position and cues, standardised."""
 
-    def __init__(self, *, offsets: tuple[int, ...] = (-1, 1), windows: tuple[int, ...] = WINDOWS):
+    def __init__(self, *, offsets: tuple[int, ...] = (-1, 1), windows: tuple[int, ...] = WINDOWS,
+                 cues: bool = True):
         self.offsets = offsets
         self.windows = windows
+        self.cues = cues
 
     def _raw(self, X: pd.DataFrame) -> np.ndarray:
         shape = shape_matrix(X["text"])
         page = page_matrix(X, shape[:, _SHAPE_NAMES.index("is_prose")])
-        own = np.hstack([shape, page])
-        return np.hstack([own, neighbour_values(own, X, self.offsets, self.windows)])
+        if not self.cues:
+            own = np.hstack([shape, page])
+            return np.hstack([own, neighbour_values(own, X, self.offsets, self.windows)])
+        cues, cue_kinds = cue_matrix(X["text"].astype(str).tolist())
+        context = np.hstack([shape, page, cue_kinds])
+        return np.hstack([shape, page, cues,
+                          neighbour_values(context, X, self.offsets, self.windows)])
 
     def fit(self, X: pd.DataFrame, y=None) -> "LayoutFeatures":
         self.fit_transform(X)
@@ -295,7 +327,11 @@ class LayoutFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         own = list(_SHAPE_NAMES + _PAGE_NAMES)
-        return np.array(own + neighbour_names(own, self.offsets, self.windows), dtype=object)
+        if not self.cues:
+            return np.array(own + neighbour_names(own, self.offsets, self.windows), dtype=object)
+        context = own + list(_CUE_CONTEXT_NAMES)
+        return np.array(own + list(_CUE_NAMES) + neighbour_names(context, self.offsets, self.windows),
+                        dtype=object)
 
 
 def neighbour_sum(matrix: sp.csr_matrix, X: pd.DataFrame, context: int) -> sp.csr_matrix:

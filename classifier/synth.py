@@ -217,7 +217,8 @@ def synth_rows(kit: Kit, pages_per_publisher: int = PAGES_PER_PUBLISHER) -> list
     size = max(pages_per_publisher, -(-len(kit.articles) // len(names)))
     groups = [kit.articles[i:i + size] for i in range(0, len(kit.articles), size)]
     if len(groups) > 1 and len(groups[-1]) < 3:
-        groups[-2] += groups.pop()
+        last = groups.pop()
+        groups[-1] = groups[-1] + last
     if len(groups) > len(names):
         raise SourceError(f"kit {kit.lang}: {len(groups)} publishers to generate but only "
                           f"{len(names)} publisher names")

@@ -15,11 +15,23 @@ from .errors import DatasetError
 from .model import BlockClassifier, has_dom, labels_from_proba
 from .persist import data_hash, save_model
 from .render import add_dom_features
+from .synth import KIND
 
 logger = logging.getLogger(__name__)
 
 CV_FOLDS = 5
 """Default number of publisher-held-out folds in evaluation."""
+
+
+def cv_groups(df: pd.DataFrame) -> np.ndarray:
+    """What publisher-held-out evaluation holds out together: a publisher, except that the
+    publishers generated from one language kit share its phrase pools, so that kit's
+    publishers are held out as one group (as sites sharing one CMS would be)."""
+    publisher = df["publisher"].astype(str).to_numpy()
+    if "kind" not in df.columns:
+        return publisher
+    generated = (df["kind"] == KIND).to_numpy()
+    return np.where(generated, "kit:" + df["lang"].astype(str).to_numpy(), publisher)
 
 
 def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = False,
@@ -29,7 +41,8 @@ def train_model(df: pd.DataFrame, *, random_state: int | None = 0, html: bool = 
     too (slower; without it, blocks cut from HTML are scored by their text in context)."""
     if html and not has_dom(df):
         df = add_dom_features(df)
-    return BlockClassifier(random_state=random_state, **params).fit(df)
+    model = BlockClassifier(random_state=random_state, **params)
+    return model.fit(df.assign(group=cv_groups(df)))
 
 
 def train_and_save(df: pd.DataFrame, path, *, random_state: int | None = 0,
@@ -68,11 +81,11 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             hold_out: str = "publisher", html: bool = True,
                             **params) -> pd.DataFrame:
     """Predict every block with a model that never saw its ``hold_out`` group (GroupKFold over
-    publishers, or over languages): ``predicted`` and ``proba_<label>`` from the block texts
-    (text mode); with ``html``, ``predicted_html`` from the page rendered through its
+    publishers as :func:`cv_groups` groups them, or over languages): ``predicted`` and
+    ``proba_<label>`` from the block texts (text mode); with ``html``, ``predicted_html`` from the page rendered through its
     publisher's template (HTML mode). ``params`` go to :class:`BlockClassifier`."""
     df = validate_blocks(df, labels=df["label"].unique())
-    groups = df[hold_out].astype(str).to_numpy()
+    groups = cv_groups(df) if hold_out == "publisher" else df[hold_out].astype(str).to_numpy()
     if len(np.unique(groups)) < n_splits:
         raise DatasetError(f"cross-validation needs at least {n_splits} values of {hold_out}, "
                            f"got {len(np.unique(groups))}")

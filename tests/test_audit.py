@@ -53,21 +53,30 @@ def test_repeated_template_lines_are_one_row():
     assert grouped["page_id"].tolist() == ["p1", "p1"]
 
 
+PLANTED = 20
+"""Label errors planted of each kind: enough that the share found is not decided by chance."""
+
+
 @pytest.mark.slow
 def test_planted_label_errors_rise_to_the_top(dataset):
-    """Flip 12 menu items to body and 12 long paragraphs to boilerplate in 8 publishers: the
-    audit (3 folds, models trained on 5 publishers) lists most of them among its first rows."""
-    publishers = sorted(dataset["publisher"].unique())[3::14]
+    """Flip 20 menu items to body and 20 long paragraphs to boilerplate in 8 publishers: the
+    audit (3 folds, models trained on the other publishers' pages) lists most of them among
+    its first rows. A correct audit finds nearly all of them (see the printed ranks); the
+    bounds leave room for what another library version may change."""
+    names = sorted(dataset["publisher"].unique())
+    publishers = names[3::len(names) // 8][:8]
     df = dataset[dataset["publisher"].isin(publishers)].reset_index(drop=True)
     rng = np.random.default_rng(0)
-    paragraphs = rng.choice(df.index[(df["label"] == "body") & (df["text"].str.len() > 150)], 12,
-                            replace=False)
-    menus = rng.choice(df.index[(df["label"] == "boilerplate") & (df["text"].str.len() < 15)], 12,
-                       replace=False)
+    paragraphs = rng.choice(df.index[(df["label"] == "body") & (df["text"].str.len() > 150)],
+                            PLANTED, replace=False)
+    menus = rng.choice(df.index[(df["label"] == "boilerplate") & (df["text"].str.len() < 15)],
+                       PLANTED, replace=False)
     df.loc[paragraphs, "label"] = "boilerplate"
     df.loc[menus, "label"] = "body"
     grouped = group_issues(audit_labels(df, n_splits=3, progress=False))
     rank = {key: i for i, key in enumerate(zip(grouped["page_id"], grouped["position"]))}
-    ranks = lambda rows: [rank.get((df.at[i, "page_id"], df.at[i, "position"]), 10**6) for i in rows]
-    assert sum(r < 30 for r in ranks(menus)) >= 10, ranks(menus)
-    assert sum(r < 80 for r in ranks(paragraphs)) >= 6, ranks(paragraphs)
+    ranks = lambda rows: sorted(rank.get((df.at[i, "page_id"], df.at[i, "position"]), 10**6)
+                                for i in rows)
+    print(f"\nranks of planted menus {ranks(menus)}\nranks of planted paragraphs {ranks(paragraphs)}")
+    assert sum(r < 60 for r in ranks(menus)) >= PLANTED // 2, ranks(menus)
+    assert sum(r < 150 for r in ranks(paragraphs)) >= PLANTED // 3, ranks(paragraphs)

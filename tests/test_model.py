@@ -127,3 +127,22 @@ def test_dom_weight_sets_the_dom_views_share_of_html_blocks():
         by_weight[weight] = model.predict_proba(blocks)
     assert not np.allclose(by_weight[0.0], by_weight[1.0])
     np.testing.assert_allclose(by_weight[0.6], 0.4 * by_weight[0.0] + 0.6 * by_weight[1.0])
+
+
+def test_stage_one_on_distinct_rows_matches_stage_one_on_every_row(small_dataset):
+    """Template lines repeat on every page, so stage one is fitted once per distinct row with
+    that row's count as its weight: the same optimum as fitting all rows."""
+    from sklearn.svm import LinearSVC
+
+    from classifier.features import TextFeatures
+    from classifier.model import distinct_rows
+    frame = small_dataset.iloc[:20_000]
+    text = TextFeatures().fit_transform(frame)
+    y = frame["label"].to_numpy()
+    rows, counts = distinct_rows(text, y)
+    assert len(rows) < 0.7 * len(frame) and counts.sum() == len(frame)
+    model = BlockClassifier(random_state=0)
+    model.classes_ = np.unique(y)
+    deduplicated = model._fit_first_stage(text, y).decision_function(text)
+    everything = LinearSVC(C=model.C, class_weight="balanced", random_state=0).fit(text, y)
+    assert np.abs(deduplicated - everything.decision_function(text)).max() < 1e-3
