@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import SourceError, _content_line
+from .sources import SourceError, _content_line, authored_lines, print_checks
 
 # pool name -> (the label its lines must carry, the least number of lines a kit holds)
 POOLS: dict[str, tuple[str, int]] = {
@@ -132,11 +132,7 @@ def read_kit(path: str | Path) -> Kit:
     path = Path(path)
     meta: dict[str, str] = {}
     sections: list[tuple[str, str, int, list[tuple[str, str]]]] = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        where = f"{path}:{number}"
-        if not line or line.startswith("#"):
-            continue
+    for number, where, line in authored_lines(path):
         section = _SECTION.match(line)
         if section:
             sections.append((section.group(1), section.group(2), number, []))
@@ -190,8 +186,4 @@ def _summary(path: Path) -> str:
 if __name__ == "__main__":
     import sys
 
-    for arg in sys.argv[1:]:
-        try:
-            print(_summary(Path(arg)))
-        except SourceError as err:
-            print(f"ERROR {err}")
+    print_checks(_summary, sys.argv[1:])

@@ -23,6 +23,7 @@ Each content line is a one-letter label code, one space, and the block's text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,15 +65,20 @@ def _content_line(line: str, where: str) -> tuple[str, str]:
     return LABEL_CODES[code], text.strip()
 
 
+def authored_lines(path: Path) -> Iterator[tuple[int, str, str]]:
+    """(line number, ``file:line``, text) of each line of an authored file that is neither
+    blank nor a ``#`` comment, stripped."""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield number, f"{path}:{number}", line
+
+
 def _read(path: Path) -> _Source:
     """Read one source file into metadata, snippets and unexpanded pages."""
     src = _Source()
     current: list[tuple[str, str, int]] | None = None
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        where = f"{path}:{number}"
-        if not line or line.startswith("#"):
-            continue
+    for number, where, line in authored_lines(path):
         section = _SECTION.match(line)
         if section:
             kind, name = section.groups()
@@ -174,11 +180,16 @@ def _summary(path: Path) -> str:
     return f"{path}: {len(pages)} pages, {len(rows)} blocks ({len(rows) / len(pages):.0f}/page); {shares}"
 
 
+def print_checks(summary: Callable[[Path], str], paths: list[str]) -> None:
+    """The authors' checker: one summary line per file, or ``ERROR file:line: reason``."""
+    for arg in paths:
+        try:
+            print(summary(Path(arg)))
+        except SourceError as err:
+            print(f"ERROR {err}")
+
+
 if __name__ == "__main__":
     import sys
 
-    for arg in sys.argv[1:]:
-        try:
-            print(_summary(Path(arg)))
-        except SourceError as err:
-            print(f"ERROR {err}")
+    print_checks(_summary, sys.argv[1:])
