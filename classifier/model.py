@@ -152,17 +152,20 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
                         random_state=self.random_state)
         return svm.fit(text[keep], y[keep], sample_weight=counts)
 
-    def _first_stage_out_of_fold(self, text: sp.csr_matrix, y: np.ndarray,
-                                 groups: np.ndarray) -> np.ndarray:
-        """Stage-one scores of every block from a model that never saw its publisher."""
+    def _first_stage_fits(self, text: sp.csr_matrix, y: np.ndarray,
+                          groups: np.ndarray) -> tuple[LinearSVC, np.ndarray]:
+        """Stage one fitted on every block, and the stage-one scores of every block from a
+        model that never saw its publisher; the fold models and the full one train at once."""
         folds = list(GroupKFold(self.n_folds).split(text, y, groups))
-        models = Parallel(n_jobs=self.n_jobs)(delayed(self._fit_first_stage)(text[train], y[train])
-                                              for train, _ in folds)
+        everything = np.arange(text.shape[0])
+        *models, full = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._fit_first_stage)(text[train], y[train])
+            for train in [train for train, _ in folds] + [everything])
         n_scores = 1 if len(self.classes_) == 2 else len(self.classes_)
         scores = np.zeros((text.shape[0], n_scores))
         for (_, test), model in zip(folds, models):
             scores[test] = model.decision_function(text[test]).reshape(len(test), -1)
-        return scores
+        return full, scores
 
     def _second_stage(self) -> LGBMClassifier:
         # Gradient-based one-side sampling (rows with small gradients are sampled) and column
@@ -206,8 +209,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         text = self.text_.fit_transform(X)
         self.layout_ = LayoutFeatures(cues=self.cues)
         layout = self.layout_.fit_transform(X)
-        out_of_fold = self._first_stage_out_of_fold(text, y, groups)
-        self.first_stage_ = self._fit_first_stage(text, y)
+        self.first_stage_, out_of_fold = self._first_stage_fits(text, y, groups)
         second = self._stage_two_inputs(X, out_of_fold, layout)
         self.second_stage_ = self._calibrated_second_stage(second, y, groups, ensemble=True)
         repetition = site_repetition(X, site_column(X))[:, None]
