@@ -86,7 +86,7 @@ def _trafeval_pages(args, model) -> None:
 
 def _wild_strings(args) -> None:
     """score_wild.py in its own process, on this package's text mode."""
-    print(f"\n## wild_dev.jsonl: real strings set into real pages (score_wild.py), text mode")
+    print("\n## wild_dev.jsonl: real strings set into real pages (score_wild.py), text mode")
     command = [sys.executable, str(args.realpages / "score_wild.py"),
                "--callable", "classifier:label_blocks"]
     subprocess.run(command, check=True, cwd=Path(__file__).resolve().parents[1])

@@ -7,8 +7,9 @@ cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches an
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
 scores while training, so it learns how far to trust them on sites it has never seen). Its
 probabilities are calibrated with a sigmoid on held-out publishers; the calibrated models of
-the calibration folds are averaged. A twin of stage two also sees how often the block's text repeats on the other
-pages of its site; it is used for blocks whose site has several pages in the batch.
+the calibration folds are averaged. A twin of stage two also sees how often the block's text
+repeats on the other pages of its site; it is used for blocks whose site has several pages in
+the batch.
 
 Blocks cut from HTML (with the ``dom_*`` columns of :mod:`classifier.dom`) are also seen by a
 DOM view: a gradient boosted model over the layout and DOM features alone, trained on the
@@ -20,11 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from joblib import Parallel, delayed
 from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-import scipy.sparse as sp
-from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_class_weight

@@ -88,11 +88,9 @@ def _paywall_box(kit: Kit, rng: random.Random) -> tuple[list[Line], int | None]:
     return _lines("paywall", box), cut
 
 
-def _template(kit: Kit, index: int, rng: random.Random) -> _Template:
-    """Draw one publisher's template from the kit's pools."""
+def _template(kit: Kit, name: str, rng: random.Random) -> _Template:
+    """Draw the template of the publisher called ``name`` from the kit's pools."""
     p = kit.pools
-    slug, _, name = kit.pools["publisher-names"][index].partition("|")
-    name = name.strip()
     header = [("boilerplate", t) for t in _pick(rng, p["utility"], 2, 7)]
     header.insert(rng.randint(0, len(header)), ("boilerplate", name))
     nav = _pick(rng, p["nav"], 8, 32)
@@ -184,7 +182,7 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
     page += _body(article, t, kit, rng, cut)
     if walled:
         box = list(t.paywall)
-        if any(label == "paywall" for label, _ in box) and rng.random() < 0.3:
+        if rng.random() < 0.3:
             box[0] = ("paywall", rng.choice(p["pw-metered"] + p["pw-hardwall"]))
         page += box
     if t.app and rng.random() < 0.5:
@@ -226,8 +224,8 @@ def synth_rows(kit: Kit, pages_per_publisher: int = PAGES_PER_PUBLISHER) -> list
     rows: list[dict[str, object]] = []
     for index, articles in enumerate(groups):
         rng = random.Random(f"{kit.lang}:{index}")
-        template = _template(kit, index, rng)
-        publisher = names[index].partition("|")[0].strip()
+        publisher, _, name = (part.strip() for part in names[index].partition("|"))
+        template = _template(kit, name, rng)
         headlines = kit.pools["headlines"] + own_headlines
         for article in articles:
             others = [h for h in headlines if h != article.headline]
