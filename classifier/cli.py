@@ -12,16 +12,15 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .audit import audit_labels, format_issues, group_issues
-from .blocks import DEFAULT_LIMITS, Limits, decode_page, split_blocks
+from .blocks import DEFAULT_LIMITS, Limits
 from .corpus import SHARD_SIZE, clean_corpus
 from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
-from .dom import split_html
 from .errors import ClassifierError, DatasetError, InputError
 from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_evaluation
-from .labels import BODY
 from .model import BlockClassifier
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
-from .predict import paywall_score, score_blocks, score_html
+from .pages import is_html_name, read_bytes, read_page_file
+from .predict import body_text, paywall_score, score_page
 from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
 from .sources import write_pages
 from .synth import dataset_rows
@@ -33,59 +32,15 @@ PROG = "paywall-classifier"
 logger = logging.getLogger(__name__)
 
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-"""Page files read as HTML (others as text, one block per line) unless ``--html`` says so."""
-
-
-def _read_bytes(name: str) -> bytes:
-    """The bytes of a page file (or stdin for ``-``), naming the file on failure."""
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except OSError as err:
-        raise InputError(f"{name}: cannot read ({err.strerror})") from None
-
-
 def _is_html(args, name: str) -> bool:
     """Whether a page file is read as HTML: ``--html``, or a name ending in .html/.htm."""
-    return args.html or name.lower().endswith(HTML_SUFFIXES)
-
-
-def _source(name: str) -> str:
-    """How a page file is named in messages (``-`` is standard input)."""
-    return "<stdin>" if name == "-" else name
-
-
-def _page_blocks(name: str, is_html: bool = False, limits: Limits = DEFAULT_LIMITS) -> list[str]:
-    """The blocks of a page file (its visual lines if HTML); an empty page is an error."""
-    data = _read_bytes(name)
-    source = _source(name)
-    try:
-        if is_html:
-            return split_html(data, limits=limits)["text"].tolist()
-        blocks = split_blocks(decode_page(data, source=source), limits=limits)
-    except InputError as err:
-        raise _named(err, source) from None
-    if not blocks:
-        raise InputError(f"{source}: page is empty: no non-blank line to score")
-    return blocks
-
-
-def _named(err: InputError, source: str) -> InputError:
-    """``err`` with its message starting with the page's name."""
-    message = str(err)
-    return InputError(message if message.startswith(source) else f"{source}: {message}")
+    return args.html or is_html_name(name)
 
 
 def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame:
-    """Score one page file: HTML through its DOM, text one block per line."""
-    if not is_html:
-        return score_blocks(_page_blocks(name, limits=limits), model, limits=limits)
-    try:
-        return score_html(_read_bytes(name), model, limits=limits)
-    except InputError as err:
-        raise _named(err, _source(name)) from None
+    """Score one page file (``-``: standard input); errors name the file."""
+    source = "<stdin>" if name == "-" else name
+    return score_page(read_bytes(name), model, html=is_html, limits=limits, source=source)
 
 
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
@@ -131,15 +86,18 @@ def cmd_clean(args) -> int:
             print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
         return 0
     for name, scored in _scored_pages(args):
-        body = scored.loc[scored["label"] == BODY, "text"]
         if len(args.pages) > 1:
             print(f"# {name}")
-        print("\n".join(body))
+        print(body_text(scored))
     return 0
 
 
 def cmd_prelabel(args) -> int:
-    pages = [(Path(name).stem, _page_blocks(name, _is_html(args, name)))
+    modes = {_is_html(args, name) for name in args.pages}
+    if len(modes) > 1:
+        raise InputError("prelabel reads pages of one kind at a time: got HTML and text "
+                         "files; pre-label them in two runs (or give --html for all)")
+    pages = [(Path(name).stem, read_page_file(name, html=_is_html(args, name)))
              for name in tqdm(args.pages, desc="reading pages", unit="page",
                               disable=not _progress(args) or len(args.pages) < 50)]
     blocks = page_table(pages, args.publisher, args.lang)

@@ -38,12 +38,11 @@ try:                                   # Python 3.14 has Zstandard in the standa
 except ImportError:
     from backports import zstd
 
-from .blocks import DEFAULT_LIMITS, Limits, split_blocks
-from .dom import split_html
+from .blocks import DEFAULT_LIMITS, Limits
 from .errors import ClassifierError, InputError, OutputError
-from .labels import BODY
 from .persist import load_model
-from .predict import paywall_score, score_frame
+from .pages import page_blocks
+from .predict import body_text, paywall_score, score_frame
 
 SHARD_SIZE = 1000
 """Records per shard: the unit of work for a worker and of resuming."""
@@ -202,18 +201,6 @@ def _model(job: Job):
     return _MODELS[job.model_path]
 
 
-def page_blocks(text: str, job: Job) -> pd.DataFrame:
-    """A page's blocks (``position``, ``text`` and, for HTML, the DOM features)."""
-    if job.html:
-        blocks = split_html(text, limits=job.limits)
-    else:
-        lines = split_blocks(text, limits=job.limits)
-        blocks = pd.DataFrame({"position": np.arange(len(lines)), "text": lines})
-    if len(blocks) == 0:
-        raise InputError("page has no visible text")
-    return blocks
-
-
 def _score_batches(pages: Iterator[tuple[int, dict, pd.DataFrame]],
                    job: Job) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
     """Scored block frames of consecutive pages, about ``SCORE_BATCH_BLOCKS`` blocks at a time,
@@ -240,7 +227,7 @@ def _score(batch: list[pd.DataFrame], job: Job) -> pd.DataFrame:
 def _output_record(record: dict, page: pd.DataFrame, job: Job) -> dict:
     """The input record plus the page's clean text, labels, verdict (and probabilities)."""
     out = dict(record)
-    out["clean_text"] = "\n".join(page.loc[page["label"] == BODY, "text"])
+    out["clean_text"] = body_text(page)
     out["labels"] = page["label"].tolist()
     out["paywall_score"] = round(paywall_score(page), 6)
     if job.probabilities:
@@ -270,7 +257,8 @@ def _shard_pages(records: list[tuple[int, dict]], job: Job,
     cannot be read gets a line in ``errors`` instead."""
     for number, record in records:
         try:
-            blocks = page_blocks(_page_text(record, job.text_field, job.limits), job)
+            blocks = page_blocks(_page_text(record, job.text_field, job.limits), html=job.html,
+                                 limits=job.limits)
         except ClassifierError as err:
             errors.append({"record": number, "id": record.get(job.id_field) if job.id_field else None,
                            "reason": str(err)})

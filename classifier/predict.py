@@ -8,12 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .blocks import DEFAULT_LIMITS, Limits, check_blocks, featurised_text, split_blocks
-from .dom import split_html
-from .errors import InputError
+from .blocks import DEFAULT_LIMITS, Limits, check_blocks, featurised_text
 from .labels import BODY, PAYWALL
-from .persist import load_model
 from .model import BlockClassifier, labels_from_proba
+from .pages import page_blocks
+from .persist import load_model
 
 PAYWALL_TOP_K = 3
 """The page verdict is the mean of the ``PAYWALL_TOP_K`` highest paywall probabilities."""
@@ -69,29 +68,35 @@ def paywall_score(scored: pd.DataFrame) -> float:
     return float(np.sort(scored[column].to_numpy())[-PAYWALL_TOP_K:].mean())
 
 
+def body_text(scored: pd.DataFrame) -> str:
+    """The body blocks of one scored page, one per line, in page order."""
+    return "\n".join(scored.loc[scored["label"] == BODY, "text"])
+
+
+def score_page(page: str | bytes, model: BlockClassifier | None = None, *, html: bool,
+               limits: Limits | None = None, source: str | None = None) -> pd.DataFrame:
+    """Score ONE page, text (a block per line) or HTML (``html=True``): its blocks in order
+    (``position``, ``text``, see :func:`classifier.pages.page_blocks`) with ``label`` and
+    ``proba_<label>``; errors name ``source``."""
+    blocks = page_blocks(page, html=html, limits=limits, source=source)
+    blocks.insert(0, "page_id", 0)
+    return score_frame(blocks, model, limits=limits).drop(columns=["page_id"])
+
+
 def clean_text(page_text: str | bytes, model: BlockClassifier | None = None, *,
                limits: Limits | None = None) -> str:
-    """The page's body blocks, one per line, in page order."""
-    blocks = split_blocks(page_text, limits=limits)
-    if not blocks:
-        raise InputError("page is empty: no non-blank line to score")
-    scored = score_blocks(blocks, model, limits=limits)
-    return "\n".join(scored.loc[scored["label"] == BODY, "text"])
+    """The body of a text page (a block per line): its body blocks, one per line, in order."""
+    return body_text(score_page(page_text, model, html=False, limits=limits))
 
 
 def score_html(page_html: str | bytes, model: BlockClassifier | None = None, *,
                limits: Limits | None = None) -> pd.DataFrame:
     """Score the blocks of ONE HTML page: its visual lines in order, with their DOM features,
     ``label`` and ``proba_<label>``."""
-    blocks = split_html(page_html, limits=limits)
-    if len(blocks) == 0:
-        raise InputError("page has no visible text")
-    blocks.insert(0, "page_id", 0)
-    return score_frame(blocks, model, limits=limits).drop(columns=["page_id"])
+    return score_page(page_html, model, html=True, limits=limits)
 
 
 def clean_html(page_html: str | bytes, model: BlockClassifier | None = None, *,
                limits: Limits | None = None) -> str:
     """The article body of an HTML page: its body blocks, one per line, in page order."""
-    scored = score_html(page_html, model, limits=limits)
-    return "\n".join(scored.loc[scored["label"] == BODY, "text"])
+    return body_text(score_html(page_html, model, limits=limits))

@@ -28,9 +28,11 @@ ORDERS = ("uncertainty", "page")
 PROBA_DECIMALS = 4
 
 
-def page_table(pages: list[tuple[str, list[str]]], publisher: str,
+def page_table(pages: list[tuple[str, list[str] | pd.DataFrame]], publisher: str,
                lang: str = "und") -> pd.DataFrame:
-    """The unlabelled block table of one publisher's pages, given as (page slug, blocks) pairs."""
+    """The unlabelled block table of one publisher's pages, given as (page slug, blocks) pairs;
+    blocks are a list of texts or a frame from :func:`classifier.pages.page_blocks` (whose
+    HTML-mode columns are kept, so that HTML pages are scored in HTML mode)."""
     if not is_slug(publisher):
         raise InputError(f"publisher {publisher!r} must be a slug: lower-case letters, digits "
                          "and hyphens (it becomes part of every page_id)")
@@ -41,9 +43,10 @@ def page_table(pages: list[tuple[str, list[str]]], publisher: str,
             raise InputError(f"two pages are named {slug!r}; page ids ({publisher}/{slug}) "
                              "come from file names, which must differ")
         seen.add(slug)
-        frames.append(pd.DataFrame({"publisher": publisher, "page_id": f"{publisher}/{slug}",
-                                    "position": np.arange(len(blocks)),
-                                    "text": pd.Series(blocks, dtype=object), "lang": lang}))
+        if not isinstance(blocks, pd.DataFrame):
+            blocks = pd.DataFrame({"text": pd.Series(blocks, dtype=object)})
+        frames.append(blocks.assign(publisher=publisher, page_id=f"{publisher}/{slug}",
+                                    position=np.arange(len(blocks)), lang=lang))
     if not frames:
         raise InputError("no pages to pre-label")
     return pd.concat(frames, ignore_index=True)

@@ -105,7 +105,7 @@ def test_prelabel_command_errors_name_the_problem(tmp_path, small_model_path, ca
     assert main(["prelabel", str(tmp_path / "empty.txt"), "--publisher", "p",
                  "--model", str(small_model_path), "-o", str(tmp_path / "r.csv")]) == 1
     assert capsys.readouterr().err.strip() == (f"paywall-classifier: {tmp_path / 'empty.txt'}: "
-                                               "page is empty: no non-blank line to score")
+                                               "page is empty: no visible text to score")
     assert main(["prelabel", str(PAGES[0]), "--publisher", "p", "--excel",
                  "--model", str(small_model_path), "-o", str(tmp_path / "r.parquet")]) == 1
     assert "--excel writes CSV" in capsys.readouterr().err
