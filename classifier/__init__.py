@@ -4,7 +4,7 @@ from __future__ import annotations
 from .blocks import Limits, split_blocks
 from .dataset import load_dataset
 from .errors import ClassifierError, DatasetError, InputError, ModelFileError, OutputError
-from .labels import DEFAULT_LABELS
+from .schema import DEFAULT_LABELS
 from .model import BlockClassifier
 from .persist import load_model, save_model
 from .dom import split_html

@@ -22,6 +22,7 @@ from .blocks import DEFAULT_LIMITS, Limits
 from .errors import InputError
 from .extractor import extractor_kept
 from .features import is_prose
+from .schema import DOM_FEATURES
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "meta", "link", "object",
                           "embed", "applet", "iframe", "frame", "frameset", "param", "source",
@@ -80,13 +81,6 @@ part of it, and are left out)."""
 _KEYWORD_RES = {name: re.compile(rf"^(?:{words})") for name, words in _KEYWORD_GROUPS.items()}
 _EXACT_WORDS = {"ad": {"ad", "ads"}, "tag": {"tag", "tags"}}
 """Words of a group that only count as whole tokens ("ad" is not a prefix: "address")."""
-
-_FLAG_NAMES = tuple(f"in_{name}" for name in _TAG_FLAGS)
-_KEYWORD_NAMES = tuple(f"kw_{name}" for name in _KEYWORD_GROUPS)
-DOM_FEATURES = tuple(f"dom_{name}" for name in (
-    "depth", "link_share", "in_link", *_FLAG_NAMES, *_KEYWORD_NAMES, "in_top_container",
-    "container_prose_share", "extractor_kept"))
-"""The DOM feature columns that :func:`split_html` adds to each block."""
 
 _NOT_SEEN = (0,) * len(_KEYWORD_GROUPS)
 """Keyword depths before any container carries one (depth 0: none; the root is depth 1)."""

@@ -32,10 +32,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import DatasetError
-from .dom import DOM_FEATURES
-from .labels import BODY
 from .features import (LayoutFeatures, TextFeatures, neighbour_names, neighbour_values,
                        site_repetition)
+from .schema import BODY, DOM_FEATURES
 
 BLOCK_COLUMNS = ("page_id", "position", "text")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .blocks import DEFAULT_LIMITS, Limits, check_blocks, featurised_text
-from .labels import BODY, PAYWALL
+from .schema import BODY, PAYWALL
 from .model import BlockClassifier, labels_from_proba
 from .pages import page_blocks
 from .persist import load_model

@@ -10,11 +10,11 @@ from sklearn.model_selection import GroupKFold
 from tqdm.auto import tqdm
 
 from .dataset import validate_blocks
-from .dom import DOM_FEATURES
 from .errors import DatasetError
 from .model import BlockClassifier, has_dom, labels_from_proba
 from .persist import data_hash, save_model
 from .render import add_dom_features
+from .schema import DOM_FEATURES
 from .synth import KIND
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from classifier import InputError, split_html
-from classifier.dom import DOM_FEATURES, keyword_flags
+from classifier.dom import keyword_flags
+from classifier.schema import DOM_FEATURES
 from lxml import html as lxml_html
 
 PAGE = """<!DOCTYPE html><html><head><title>Tide tables go digital | Saltmarsh Gazette</title>
@@ -163,3 +164,15 @@ XHTML_BODY = "<html xmlns='http://www.w3.org/1999/xhtml'><body><p>Ein Absatz üb
         "declared-latin1-bytes", "mislabelled-utf8-meta", "bom-str"])
 def test_every_page_a_browser_shows_is_read(page):
     assert split_html(page)["text"].tolist() == ["Ein Absatz über Köln."]
+
+
+def test_the_schema_names_the_dom_columns_in_the_order_they_are_computed():
+    """schema.DOM_FEATURES is the model's contract; dom.py computes one column per tag flag
+    and keyword group, in the order of its tables."""
+    from classifier.dom import _KEYWORD_GROUPS, _TAG_FLAGS
+
+    computed = ("dom_depth", "dom_link_share", "dom_in_link",
+                *(f"dom_in_{name}" for name in _TAG_FLAGS),
+                *(f"dom_kw_{name}" for name in _KEYWORD_GROUPS),
+                "dom_in_top_container", "dom_container_prose_share", "dom_extractor_kept")
+    assert DOM_FEATURES == computed

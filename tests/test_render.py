@@ -3,7 +3,7 @@ import pytest
 from lxml import html as lxml_html
 
 from classifier import split_html
-from classifier.dom import DOM_FEATURES
+from classifier.schema import DOM_FEATURES
 from classifier.render import add_dom_features, block_roles, render_page, template_for
 from conftest import make_page
 
