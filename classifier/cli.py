@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .audit import audit_labels, format_issues, group_issues
 from .blocks import DEFAULT_LIMITS, Limits
-from .corpus import SHARD_SIZE, clean_corpus
+from .corpus import SHARD_SIZE, CleanOptions, clean_corpus
 from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
 from .errors import ClassifierError, DatasetError, InputError
 from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_evaluation
@@ -75,13 +75,12 @@ def cmd_label(args) -> int:
 
 def cmd_clean(args) -> int:
     if args.output:
-        summary = clean_corpus(args.pages, args.output, text_field=args.field,
-                               html=args.html or args.field == "html",
-                               id_field=args.id_field, model_path=args.model,
-                               probabilities=args.probabilities, workers=args.workers,
-                               resume=args.resume, shard_size=args.shard_size,
-                               engine=args.engine, scheduler=args.scheduler,
-                               progress=_progress(args), limits=_limits(args))
+        options = CleanOptions(
+            text_field=args.field, id_field=args.id_field, model_path=args.model,
+            probabilities=args.probabilities, html=args.html or args.field == "html",
+            limits=_limits(args), workers=args.workers, engine=args.engine,
+            scheduler=args.scheduler, shard_size=args.shard_size, resume=args.resume)
+        summary = clean_corpus(args.pages, args.output, options, progress=_progress(args))
         if not args.quiet:
             print(f"wrote {args.output} and {args.output}.errors.jsonl: {summary.report()}")
         return 0

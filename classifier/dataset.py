@@ -1,7 +1,6 @@
 """Load and validate labelled block tables (CSV, JSONL or Parquet; a file or a folder)."""
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections.abc import Iterable
@@ -11,11 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError
-from .labels import DEFAULT_LABELS
+from .formats import SUFFIXES, file_kind, open_jsonl
+from .schema import DEFAULT_LABELS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
-REQUIRED_COLUMNS = ("publisher", "page_id", "position", "text", "label")
-OPTIONAL_COLUMNS = {"lang": "und"}
-SUFFIXES = (".csv", ".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 DIGEST_COLUMN = "text_digest"
 """Optional column (written by ``prelabel``) holding each block's :func:`text_digest`."""
 
@@ -25,21 +22,15 @@ def text_digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _suffix(path: Path) -> str:
-    name = path.name.lower()
-    return next((s for s in SUFFIXES if name.endswith(s)), "")
-
-
 def is_table_file(path: str | Path) -> bool:
     """True when the file name has a block-table extension (CSV, JSONL, Parquet)."""
-    return bool(_suffix(Path(path)))
+    return bool(file_kind(path))
 
 
-def _read_jsonl(path: Path) -> pd.DataFrame:
+def _read_jsonl(path: Path, kind: str) -> pd.DataFrame:
     """Read JSON Lines line by line so that a bad line is reported by its number."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
     records = []
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with open_jsonl(path, "rb", kind) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -56,7 +47,7 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read one block table file by its extension, without validating it."""
     path = Path(path)
-    kind = _suffix(path)
+    kind = file_kind(path)
     try:
         if kind == ".csv":
             return pd.read_csv(path, encoding="utf-8-sig", dtype={"text": str, DIGEST_COLUMN: str},
@@ -64,7 +55,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if kind == ".parquet":
             return pd.read_parquet(path)
         if kind:
-            return _read_jsonl(path)
+            return _read_jsonl(path, kind)
     except DatasetError:
         raise
     except FileNotFoundError:
@@ -78,7 +69,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and file_kind(p))
         if not files:
             raise DatasetError(f"{path}: folder holds no {', '.join(SUFFIXES)} files")
         return files
@@ -178,13 +169,14 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
 def write_dataset(df: pd.DataFrame, path: str | Path) -> None:
     """Write a block table in the format its extension names (CSV is UTF-8, fully quoted text)."""
     path = Path(path)
-    kind = _suffix(path)
+    kind = file_kind(path)
     if kind == ".csv":
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     elif kind == ".parquet":
         df.to_parquet(path, index=False)
     elif kind:
-        df.to_json(path, orient="records", lines=True, force_ascii=False,
-                   compression="gzip" if kind.endswith(".gz") else None)
+        with open_jsonl(path, "wb", kind) as handle:
+            handle.write(df.to_json(orient="records", lines=True, force_ascii=False)
+                         .encode("utf-8"))
     else:
         raise DatasetError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")

@@ -14,7 +14,8 @@ import pytest
 from classifier import InputError, label_blocks, split_blocks
 from classifier.blocks import Limits
 from classifier.cli import main
-from classifier.corpus import clean_corpus, clean_shard, read_records, zstd
+from classifier.corpus import CleanOptions, clean_corpus, clean_shard, read_records
+from classifier.formats import zstd
 from conftest import EXAMPLE_PAGE
 
 STORY = "\n".join([
@@ -48,7 +49,7 @@ def test_every_record_gives_one_output_or_one_error_line(tmp_path):
     ])
     with open(source, "ab") as handle:
         handle.write(b'{"id": "bad-utf8", "text": "caf\xe9"}\n')
-    summary = clean_corpus([source], tmp_path / "out.jsonl", id_field="id", progress=False)
+    summary = clean_corpus([source], tmp_path / "out.jsonl", CleanOptions(id_field="id"), progress=False)
     outputs = [json.loads(line) for line in open(tmp_path / "out.jsonl", encoding="utf-8")]
     errors = [json.loads(line) for line in open(tmp_path / "out.jsonl.errors.jsonl", encoding="utf-8")]
     assert [o["id"] for o in outputs] == ["a", "b"]
@@ -81,7 +82,7 @@ def test_formats_follow_the_file_extensions(tmp_path, source_name, output_name):
         opener = gzip.open if source_name.endswith(".gz") else zstd.open
         with opener(source, "wb") as handle:
             handle.write(frame.to_json(orient="records", lines=True).encode())
-    clean_corpus([source], tmp_path / output_name, probabilities=True, progress=False)
+    clean_corpus([source], tmp_path / output_name, CleanOptions(probabilities=True), progress=False)
     result = list(read_records(tmp_path / output_name))
     assert [r["id"] for r in result] == ["x", "y"]
     magic = {".gz": b"\x1f\x8b", ".zst": b"\x28\xb5\x2f\xfd", ".jsonl": b'{"'}
@@ -115,8 +116,7 @@ def test_html_field_is_cut_into_blocks_through_the_dom(tmp_path):
     html_page = EXAMPLE_PAGE.with_suffix(".html").read_text(encoding="utf-8")
     write_jsonl(tmp_path / "in.jsonl", [{"id": "page", "html": html_page},
                                         {"id": "no-text", "html": "<script>x()</script>"}])
-    summary = clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", text_field="html",
-                           html=True, id_field="id", progress=False)
+    summary = clean_corpus([tmp_path / "in.jsonl"], tmp_path / "out.jsonl", CleanOptions(text_field="html", html=True, id_field="id"), progress=False)
     [output] = [json.loads(line) for line in open(tmp_path / "out.jsonl", encoding="utf-8")]
     [error] = [json.loads(line) for line in open(tmp_path / "out.jsonl.errors.jsonl")]
     assert output["clean_text"].startswith("Diplomats from the two neighbouring republics")
@@ -168,10 +168,8 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
                 + ["{broken"])
-    clean_corpus([source], tmp_path / "local.jsonl", shard_size=2, probabilities=True,
-                 progress=False)
-    clean_corpus([source], tmp_path / "dask.jsonl", shard_size=2, engine="dask",
-                 scheduler=dask_cluster.scheduler_address, probabilities=True, progress=False)
+    clean_corpus([source], tmp_path / "local.jsonl", CleanOptions(shard_size=2, probabilities=True), progress=False)
+    clean_corpus([source], tmp_path / "dask.jsonl", CleanOptions(shard_size=2, engine="dask", scheduler=dask_cluster.scheduler_address, probabilities=True), progress=False)
     assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
     assert ((tmp_path / "dask.jsonl.errors.jsonl").read_text()
             == (tmp_path / "local.jsonl.errors.jsonl").read_text())
@@ -181,10 +179,8 @@ def test_local_workers_give_the_same_output(tmp_path):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]
                 + ["{broken"])
-    clean_corpus([source], tmp_path / "one.jsonl", shard_size=2, probabilities=True,
-                 progress=False)
-    clean_corpus([source], tmp_path / "two.jsonl", shard_size=2, workers=2, probabilities=True,
-                 progress=False)
+    clean_corpus([source], tmp_path / "one.jsonl", CleanOptions(shard_size=2, probabilities=True), progress=False)
+    clean_corpus([source], tmp_path / "two.jsonl", CleanOptions(shard_size=2, workers=2, probabilities=True), progress=False)
     assert (tmp_path / "two.jsonl").read_text() == (tmp_path / "one.jsonl").read_text()
     assert ((tmp_path / "two.jsonl.errors.jsonl").read_text()
             == (tmp_path / "one.jsonl.errors.jsonl").read_text() != "")
@@ -209,7 +205,7 @@ def test_pages_over_the_limits_are_error_lines_and_the_others_are_cleaned(tmp_pa
                          {"id": "50MB", "text": "word " * 10_000_000},
                          {"id": "million-lines", "text": "x\n" * 1_000_000},
                          {"id": "last", "text": STORY}])
-    summary = clean_corpus([source], tmp_path / "out.jsonl", id_field="id", progress=False)
+    summary = clean_corpus([source], tmp_path / "out.jsonl", CleanOptions(id_field="id"), progress=False)
     outputs = list(read_records(tmp_path / "out.jsonl"))
     errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
     assert [o["id"] for o in outputs] == ["first", "last"]
@@ -248,9 +244,9 @@ def test_shards_are_cut_by_characters_as_well_as_records(tmp_path, monkeypatch):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(5)])
     clean_corpus([source], tmp_path / "whole.jsonl", progress=False)
-    monkeypatch.setattr("classifier.corpus.SHARD_MAX_CHARS", len(STORY) + 1)
+    monkeypatch.setattr("classifier.corpus.clean.SHARD_MAX_CHARS", len(STORY) + 1)
     shards = []
-    monkeypatch.setattr("classifier.corpus.clean_shard",
+    monkeypatch.setattr("classifier.corpus.clean.clean_shard",
                         lambda shard, job, real=clean_shard: shards.append(len(shard)) or real(shard, job))
     clean_corpus([source], tmp_path / "cut.jsonl", progress=False)
     assert shards == [2, 2, 1]
@@ -280,9 +276,9 @@ def test_a_failed_shard_write_stops_the_run_and_resume_completes_it(
     command = ["-q", "clean", str(source), "--shard-size", "2", "--probabilities"]
     assert main(command + ["-o", str(tmp_path / "whole.jsonl")]) == 0
     capsys.readouterr()
-    import classifier.corpus as corpus
-    monkeypatch.setattr(corpus, "_write_jsonl_atomically",
-                        _failing_writer(fail_name, error, corpus._write_jsonl_atomically))
+    import classifier.corpus.store as store
+    monkeypatch.setattr(store, "write_jsonl_atomically",
+                        _failing_writer(fail_name, error, store.write_jsonl_atomically))
     output = tmp_path / "out.jsonl"
     assert main(command + ["-o", str(output)]) == 1
     message = capsys.readouterr().err.strip()
@@ -308,7 +304,7 @@ def test_a_failed_output_write_keeps_the_shards_for_resume(tmp_path, capsys, mon
 
     def full_disk(source_handle, target_handle):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr("classifier.corpus.shutil.copyfileobj", full_disk)
+    monkeypatch.setattr("classifier.corpus.store.shutil.copyfileobj", full_disk)
     assert main(["-q", "clean", str(source), "-o", str(output), "--shard-size", "2"]) == 1
     message = capsys.readouterr().err.strip()
     assert message.startswith(f"paywall-classifier: cannot write {output}: No space left on "
@@ -325,12 +321,12 @@ def test_resume_with_other_settings_is_refused(tmp_path, monkeypatch):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY} for n in range(3)])
     output = tmp_path / "out.jsonl"
-    monkeypatch.setattr("classifier.corpus._assemble",
+    monkeypatch.setattr("classifier.corpus.clean.assemble",
                         lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):   # stopped before assembling: the shards stay
-        clean_corpus([source], output, shard_size=2, progress=False)
+        clean_corpus([source], output, CleanOptions(shard_size=2), progress=False)
     monkeypatch.undo()
     with pytest.raises(InputError, match="from a run with other settings \\(shard_size was 2\\)"):
-        clean_corpus([source], output, shard_size=3, resume=True, progress=False)
-    clean_corpus([source], output, shard_size=2, resume=True, progress=False)
+        clean_corpus([source], output, CleanOptions(shard_size=3, resume=True), progress=False)
+    clean_corpus([source], output, CleanOptions(shard_size=2, resume=True), progress=False)
     assert len(list(read_records(output))) == 3
