@@ -65,6 +65,8 @@ POOLS: dict[str, tuple[str, int]] = {
     "pw-newsletter": ("paywall", 14),
     "pw-app": ("paywall", 6),
     "pw-badge": ("paywall", 6),
+    "pw-members": ("paywall", 12),
+    "pw-inline": ("paywall", 10),
     "d-wire": ("disclaimer", 10),
     "d-copyright": ("disclaimer", 10),
     "d-affiliate": ("disclaimer", 6),
@@ -73,6 +75,12 @@ POOLS: dict[str, tuple[str, int]] = {
     "d-ai": ("disclaimer", 5),
     "d-opinion": ("disclaimer", 5),
     "d-terms": ("disclaimer", 5),
+    "d-credit": ("disclaimer", 8),
+    "d-external": ("disclaimer", 6),
+    "d-personal": ("disclaimer", 8),
+    "d-licence": ("disclaimer", 6),
+    "d-sponsored": ("disclaimer", 5),
+    "theme": ("boilerplate", 14),
 }
 _SECTION = re.compile(r"^===\s+(pool|article)\s+([A-Za-z0-9][A-Za-z0-9_.-]*)\s*$")
 _META = re.compile(r"^([a-z_]+):\s*(.+)$")

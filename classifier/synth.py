@@ -23,6 +23,15 @@ KIND = "news (generated from a kit)"
 
 Line = tuple[str, str]
 
+LONE_POOLS = ("pw-members", "pw-inline", "pw-trial", "pw-terms", "pw-login", "pw-discounts",
+              "pw-donate", "pw-cut", "pw-metered", "pw-regwall", "pw-hardwall", "pw-app")
+"""Pools of the lone pitch lines that some sites set on their own between or after article
+paragraphs (a trial offer, "already a member?", a cancellation term, a reader appeal)."""
+NOTICE_SHARES = {"d-wire": 0.45, "d-credit": 0.3, "d-affiliate": 0.15, "d-investment": 0.15,
+                 "d-medical": 0.15, "d-ai": 0.15, "d-opinion": 0.15, "d-external": 0.12,
+                 "d-personal": 0.12, "d-licence": 0.1, "d-sponsored": 0.1}
+"""How often a publisher carries each kind of notice under its free articles."""
+
 
 @dataclass
 class _Template:
@@ -35,12 +44,15 @@ class _Template:
     share: list[Line]
     paywall: list[Line]
     paywall_share: float
+    lone_share: float
     cut_after: int | None
     badge: list[Line]
     newsletter: list[Line]
     donate: list[Line]
     app: list[Line]
     notices: list[Line]
+    promo: list[Line]
+    theme: list[Line]
     title_style: str
     has: dict[str, bool]
 
@@ -58,7 +70,10 @@ def _lines(label: str, texts: list[str]) -> list[Line]:
 def _paywall_box(kit: Kit, rng: random.Random) -> tuple[list[Line], int | None]:
     """A publisher's paywall box and where it cuts the article (None: after the article)."""
     p = kit.pools
-    style = rng.choice(["metered", "hard", "register", "hard", "metered"])
+    style = rng.choice(["metered", "hard", "register", "hard", "metered", "members"])
+    if style == "members":                      # a membership platform's own wording
+        box = _pick(rng, p["pw-members"], 3, 6) + _pick(rng, p["pw-prices"], 0, 2)
+        return _lines("paywall", box + _pick(rng, p["pw-cta"], 0, 1)), rng.choice([2, 3, None])
     lead = {"metered": "pw-metered", "hard": "pw-hardwall", "register": "pw-regwall"}[style]
     box = _pick(rng, p[lead], 1, 2)
     if rng.random() < 0.5:
@@ -104,25 +119,28 @@ def _template(kit: Kit, name: str, rng: random.Random) -> _Template:
     footer += _lines("boilerplate", _pick(rng, p["footer"], 0, 3))
     has_paywall = rng.random() < 0.7
     paywall, cut = _paywall_box(kit, rng) if has_paywall else ([], None)
-    notice_kinds = [k for k in ("d-wire", "d-affiliate", "d-investment", "d-medical", "d-ai",
-                                "d-opinion") if rng.random() < (0.45 if k == "d-wire" else 0.15)]
-    notices = [("disclaimer", rng.choice(p[k])) for k in notice_kinds]
+    notices = [("disclaimer", rng.choice(p[k])) for k, share in NOTICE_SHARES.items()
+               if rng.random() < share]
     has = {key: rng.random() < share for key, share in (
         ("related", 0.85), ("teasers", 0.3), ("comments", 0.3), ("widgets", 0.45),
         ("ads", 0.5), ("inline", 0.4), ("tags", 0.5), ("caption", 0.6), ("dek", 0.7),
-        ("cookie_top", 0.5))}
+        ("cookie_top", 0.5), ("theme", 0.35))}
     return _Template(
         name=name, header=header, footer=footer,
         cookie=_lines("boilerplate", _pick(rng, p["cookie"], 2, 5)) if rng.random() < 0.6 else [],
         share=_lines("boilerplate", _pick(rng, p["share"], 2, 7)),
         paywall=paywall, paywall_share=rng.choice([0.5, 0.7, 1.0]), cut_after=cut,
+        lone_share=rng.choice([0.0, 0.3, 0.6]),
         badge=_lines("paywall", _pick(rng, p["pw-badge"], 1, 1)) if rng.random() < 0.4 else [],
         newsletter=(_lines("paywall", _pick(rng, p["pw-newsletter"], 3, 6))
                     if rng.random() < 0.55 else []),
         donate=(_lines("paywall", _pick(rng, p["pw-donate"], 1, 3))
                 if not has_paywall or rng.random() < 0.2 else []),
         app=_lines("paywall", _pick(rng, p["pw-app"], 1, 1)) if rng.random() < 0.2 else [],
-        notices=notices, title_style=rng.choice(["{h} | {n}", "{h} - {n}", "{h} – {n}", "{h}"]),
+        notices=notices,
+        promo=_lines("paywall", _pick(rng, p["pw-inline"], 1, 2)) if rng.random() < 0.35 else [],
+        theme=_lines("boilerplate", _pick(rng, p["theme"], 3, 7)) if has["theme"] else [],
+        title_style=rng.choice(["{h} | {n}", "{h} - {n}", "{h} – {n}", "{h}"]),
         has=has)
 
 
@@ -146,7 +164,18 @@ def _body(article: Article, t: _Template, kit: Kit, rng: random.Random,
                 out.append(("boilerplate", rng.choice(kit.pools["ads"])))
             elif t.has["inline"] and rng.random() < 0.08:
                 out.append(("boilerplate", rng.choice(kit.pools["inline"])))
+            elif t.promo and rng.random() < 0.08:
+                out.append(rng.choice(t.promo))
     return out
+
+
+def _lone_pitch(body: list[Line], kit: Kit, rng: random.Random) -> list[Line]:
+    """The body with one pitch line of a :data:`LONE_POOLS` pool on its own, mostly right
+    after the last paragraph, sometimes between two paragraphs."""
+    line = ("paywall", rng.choice(kit.pools[rng.choice(LONE_POOLS)]))
+    gaps = [i + 1 for i, (label, _) in enumerate(body[:-1]) if label == "body"]
+    at = rng.choice(gaps) if gaps and rng.random() < 0.3 else len(body)
+    return body[:at] + [line] + body[at:]
 
 
 def _related(kit: Kit, t: _Template, rng: random.Random, headlines: list[str]) -> list[Line]:
@@ -176,10 +205,16 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
     if t.has["dek"]:
         page += _lines("boilerplate", article.dek)
     page += [("boilerplate", rng.choice(p["byline"])), ("boilerplate", rng.choice(p["dateline"]))]
+    page += t.theme[:1]
     page += t.share[:3]
     if t.has["caption"]:
         page.append(("boilerplate", rng.choice(p["caption"])))
-    page += _body(article, t, kit, rng, cut)
+    body = _body(article, t, kit, rng, cut)
+    if rng.random() < t.lone_share:
+        body = _lone_pitch(body, kit, rng)
+    page += body
+    if t.promo and not walled and rng.random() < 0.4:
+        page.append(rng.choice(t.promo))
     if walled:
         box = list(t.paywall)
         if rng.random() < 0.3:
@@ -196,6 +231,7 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
         page += t.donate
     if t.has["comments"]:
         page += _lines("boilerplate", _pick(rng, p["comments"], 3, 12))
+    page += t.theme[1:]
     if t.has["related"]:
         page += _related(kit, t, rng, headlines)
     if t.newsletter and rng.random() < 0.8:
