@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from classifier.dataset import write_dataset
-from classifier.sources import parse_sources
+from classifier.training.sources import parse_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,22 +11,24 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__
-from .audit import audit_labels, format_issues, group_issues
 from .blocks import DEFAULT_LIMITS, Limits
 from .corpus import SHARD_SIZE, CleanOptions, clean_corpus
 from .dataset import is_table_file, load_dataset, read_table, validate_blocks, write_dataset
-from .errors import ClassifierError, DatasetError, InputError
-from .holdout import CONTROL_EVERY, control_publishers, format_holdout, holdout_evaluation
-from .model import BlockClassifier
+from .errors import ClassifierError, InputError
 from .persist import DEFAULT_MODEL_PATH, load_model, model_metadata
 from .pages import is_html_name, read_bytes, read_page_file
 from .predict import body_text, paywall_score, score_page
-from .review import ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary, write_review
-from .sources import write_pages
-from .synth import dataset_rows
 from .view import render_html
-from .train import (CV_FOLDS, cross_validate, format_language_report, label_scores,
-                    language_held_out, macro_f1_by, train_and_save)
+from .training.audit import audit_labels, format_issues, group_issues
+from .training.evaluation import (CONTROL_EVERY, CV_FOLDS, before_model, control_publishers,
+                                  cross_validate, fixed_model_report, format_holdout,
+                                  format_language_report, format_report, holdout_evaluation,
+                                  language_held_out)
+from .training.review import (ORDERS, REVIEW_THRESHOLD, page_table, prelabel, review_summary,
+                              write_review)
+from .training.sources import write_pages
+from .training.synth import dataset_rows
+from .training.train import train_and_save
 
 PROG = "paywall-classifier"
 logger = logging.getLogger(__name__)
@@ -163,42 +165,9 @@ def cmd_train(args) -> int:
     return 0
 
 
-def _print_report(report: dict) -> None:
-    print(f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
-    for label, s in report["per_label"].items():
-        print(f"{label:<12} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
-              f"{s['support']:8d}")
-    print(f"macro F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}")
-    labels = report["confusion"]["labels"]
-    print("confusion (rows: true, columns: predicted)")
-    print(" " * 12 + "".join(f"{lab[:10]:>11}" for lab in labels))
-    for lab, row in zip(labels, report["confusion"]["matrix"]):
-        print(f"{lab:<12}" + "".join(f"{v:11d}" for v in row))
-    if "html" in report:
-        print(f"HTML mode (the same pages rendered through their publisher's template): "
-              f"macro F1 {report['html']['macro_f1']:.3f}, " + ", ".join(
-                  f"{lab} {s['f1']:.3f}" for lab, s in report["html"]["per_label"].items()))
-    if "per_language" in report:
-        print("macro F1 per language: " + ", ".join(
-            f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
-
-
-def _before_model(args, publisher: str) -> tuple[BlockClassifier, list[str] | None]:
-    """The model in use and the publishers it records training on; refused if one is ``publisher``."""
-    trained_on = model_metadata(args.model).get("publishers")
-    name = args.model or "bundled model"
-    if trained_on is None:
-        logger.warning("%s does not record which publishers it was trained on; make sure it "
-                       "never saw %s, or its 'before' scores are not held out", name, publisher)
-    elif publisher in trained_on:
-        raise DatasetError(f"{name} was trained on pages of {publisher}, so its 'before' scores "
-                           "would not be held out; give --model a model trained without them")
-    return load_model(args.model), trained_on
-
-
 def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
     publisher = args.holdout_publisher
-    before, trained_on = _before_model(args, publisher)
+    before, trained_on = before_model(args.model, publisher)
     controls = control_publishers(df, publisher, args.control_every)
     report = holdout_evaluation(
         df, publisher, before, before_name=args.model or "bundled model",
@@ -215,7 +184,7 @@ def _write_report(args, report: dict) -> None:
         Path(args.json).write_text(json.dumps(report, indent=1))
         print(f"wrote {args.json}")
     if args.json or args.plots:
-        from .plots import write_report_plots  # matplotlib: imported only when charts are drawn
+        from .training.plots import write_report_plots  # matplotlib: imported only when charts are drawn
 
         folder = args.plots or Path(args.json).parent
         stem = Path(args.json).stem if args.json else "evaluation"
@@ -237,17 +206,11 @@ def cmd_evaluate(args) -> int:
             print(f"wrote {args.json}")
         return 0
     if args.model:
-        scored = df.assign(predicted=load_model(args.model).predict(df))
-        labels = sorted(set(df["label"]) | set(scored["predicted"]))
-        report = {"mode": f"fixed model {args.model}",
-                  **label_scores(scored["label"], scored["predicted"], labels)}
-        report["per_language"] = macro_f1_by(scored, "lang", labels)
-        report["per_publisher"] = macro_f1_by(scored, "publisher", labels)
+        report = fixed_model_report(df, load_model(args.model), args.model)
     else:
         report = {"mode": f"{args.folds}-fold cross-validation holding out publishers",
                   **cross_validate(df, n_splits=args.folds, progress=_progress(args))}
-    print(report["mode"])
-    _print_report(report)
+    print(format_report(report))
     _write_report(args, report)
     return 0
 

@@ -39,11 +39,6 @@ REBUILD_HINT = ("rebuild the default model with: python -m classifier train --da
                 f"-o {Path('classifier') / 'models' / 'default.joblib'}")
 
 
-def data_hash(df: pd.DataFrame) -> str:
-    """SHA-256 of the labelled content of a block table, independent of file format and row order."""
-    columns = ["publisher", "page_id", "position", "text", "label"]
-    canonical = df[columns].sort_values(["page_id", "position"]).to_csv(index=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 ALLOWED_PACKAGES = ("sklearn", "numpy", "scipy", "pandas", "lightgbm", "classifier")

@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from classifier.kits import POOLS, kit_problems, read_kit
-from classifier.sources import SourceError
-from classifier.synth import dataset_rows, synth_folder, synth_rows
+from classifier.training.kits import POOLS, kit_problems, read_kit
+from classifier.training.sources import SourceError
+from classifier.training.synth import dataset_rows, synth_folder, synth_rows
 from conftest import ROOT
 
 KITS = sorted((ROOT / "data" / "kits").glob("*.txt"))

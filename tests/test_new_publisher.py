@@ -12,7 +12,7 @@ import pytest
 
 from classifier.cli import main
 from classifier.dataset import write_dataset
-from classifier.sources import parse_sources
+from classifier.training.sources import parse_sources
 from conftest import NEW_PUBLISHER
 
 NEW = "saltmarrow-gazetteer"

@@ -11,7 +11,8 @@ import skops.io
 import sklearn
 
 from classifier import ModelFileError, load_model, save_model
-from classifier.persist import DEFAULT_MODEL_PATH, data_hash, model_metadata, read_bundle
+from classifier.dataset import data_hash
+from classifier.persist import DEFAULT_MODEL_PATH, model_metadata, read_bundle
 from conftest import EXAMPLE_PAGE
 
 
@@ -177,7 +178,7 @@ def test_cli_train_writes_a_skops_model_that_label_and_info_read(tmp_path, small
 
     data = tmp_path / "small.csv"
     write_dataset(small_dataset.head(300), data)
-    monkeypatch.setattr("classifier.train.train_model", lambda df, **params: small_model)
+    monkeypatch.setattr("classifier.training.train.train_model", lambda df, **params: small_model)
     model = tmp_path / "model.skops"
     assert main(["-q", "train", "--data", str(data), "-o", str(model)]) == 0
     assert zipfile.is_zipfile(model)

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from classifier.plots import (confusion_figure, f1_figure, label_share_figure, report_figures,
+from classifier.training.plots import (confusion_figure, f1_figure, label_share_figure, report_figures,
                               write_report_plots)
-from classifier.train import label_scores
+from classifier.training.evaluation import label_scores
 
 LABELS = ["body", "boilerplate", "disclaimer", "paywall"]
 TRUE = ["body"] * 5 + ["boilerplate"] * 20 + ["disclaimer"] * 2 + ["paywall"] * 4

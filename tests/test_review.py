@@ -8,7 +8,7 @@ from classifier import DatasetError, InputError, load_dataset
 from classifier.cli import main
 from classifier.dataset import DIGEST_COLUMN
 from classifier.model import labels_from_proba
-from classifier.review import page_table, prelabel, write_review
+from classifier.training.review import page_table, prelabel, write_review
 from conftest import NEW_PUBLISHER
 
 PAGES = sorted((NEW_PUBLISHER / "pages").glob("*.txt"))[:3]

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from classifier.dataset import validate_blocks
-from classifier.sources import SourceError, parse_source, parse_sources, write_pages
-from classifier.synth import dataset_rows
+from classifier.training.sources import SourceError, parse_source, parse_sources, write_pages
+from classifier.training.synth import dataset_rows
 from conftest import DATA, ROOT
 
 SOURCE = """\

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from classifier.persist import data_hash
+from classifier.dataset import data_hash
 from conftest import make_page
 from classifier.errors import DatasetError
-from classifier.train import cross_validate, format_language_report, label_scores, language_held_out
+from classifier.training.evaluation import cross_validate, format_language_report, label_scores, language_held_out
 
 FLOOR_FILE = Path(__file__).with_name("quality_floor.json")
 
@@ -76,7 +76,7 @@ def test_leave_one_language_out_never_trains_on_the_language_it_scores(monkeypat
              for i, lang in enumerate(["de", "de", "fr", "en"])]
     df = pd.concat(pages, ignore_index=True)
     trained = []
-    monkeypatch.setattr("classifier.train.train_model",
+    monkeypatch.setattr("classifier.training.evaluation.train_model",
                         lambda data, **kw: trained.append(_Recorder(data)) or trained[-1])
     report = language_held_out(df, progress=False)
     assert list(report) == ["de", "en", "fr"]
@@ -96,7 +96,7 @@ def test_evaluate_hold_out_languages_prints_and_writes_the_report(monkeypatch, t
     pages = [make_page([("body", f"Story {i} text."), ("boilerplate", "Home")], f"p{i}",
                        publisher=f"pub{i}").assign(lang=lang) for i, lang in enumerate("abc")]
     write_dataset(pd.concat(pages, ignore_index=True), tmp_path / "d.csv")
-    monkeypatch.setattr("classifier.train.train_model", lambda data, **kw: _Recorder(data))
+    monkeypatch.setattr("classifier.training.evaluation.train_model", lambda data, **kw: _Recorder(data))
     out = tmp_path / "lolo.json"
     assert main(["evaluate", "--data", str(tmp_path / "d.csv"), "--hold-out-languages", "b",
                  "--json", str(out), "-q"]) == 0

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .dom import split_html
-from .errors import DatasetError
-from .schema import BODY, DOM_FEATURES, PAYWALL
+from ..dom import split_html
+from ..errors import DatasetError
+from ..schema import BODY, DOM_FEATURES, PAYWALL
 
 SCHEMES = ("semantic", "bem", "wordpress", "hashed", "utility", "mixed")
 """Class naming schemes; ``hashed`` and ``utility`` carry no meaning, like CSS-in-JS output."""

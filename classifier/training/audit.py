@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .train import CV_FOLDS, out_of_fold_predictions
+from .evaluation import CV_FOLDS, out_of_fold_predictions
 
 AUDIT_COLUMNS = ["publisher", "page_id", "position", "text", "label", "suggested", "score",
                  "proba_given", "proba_suggested"]

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dataset import DIGEST_COLUMN, text_digest, write_dataset
-from .errors import DatasetError, InputError
-from .model import BlockClassifier
-from .predict import score_frame
+from ..dataset import DIGEST_COLUMN, text_digest, write_dataset
+from ..errors import DatasetError, InputError
+from ..model import BlockClassifier
+from ..predict import score_frame
 from .sources import is_slug
 
 REVIEW_THRESHOLD = 0.9

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DatasetError
+from ..errors import DatasetError
 
 LABEL_CODES = {"B": "body", "O": "boilerplate", "P": "paywall", "D": "disclaimer"}
 REQUIRED_META = ("publisher", "lang", "kind")
