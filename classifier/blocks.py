@@ -1,9 +1,9 @@
 """Pages -> blocks: a page's text is cut into one block per non-empty line.
 
 Untrusted pages are bounded by :class:`Limits`: a page over ``max_page_chars`` characters or
-``max_blocks`` blocks is refused with an :class:`InputError` naming the limit and the value;
-a block longer than ``max_block_chars`` is kept whole but the model only reads its first
-``max_block_chars`` characters (see :func:`featurised_text`).
+``max_blocks`` blocks is refused with an :class:`InputError` naming the limit and the value.
+(A very long block is not an error: the model reads its first ``max_block_chars`` characters,
+see :class:`classifier.model.BlockClassifier`.)
 """
 from __future__ import annotations
 
@@ -11,16 +11,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .errors import InputError
 
 MAX_PAGE_CHARS = 10_000_000
 """Default largest page (in characters) that is scored; larger pages are refused."""
 MAX_BLOCKS = 50_000
 """Default largest number of blocks in one page."""
-MAX_BLOCK_CHARS = 20_000
-"""Default number of leading characters of one block that the model reads."""
 
 # The line boundaries of str.splitlines(); runs of anything else are the candidate blocks.
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -32,11 +28,10 @@ class Limits:
 
     max_page_chars: int = MAX_PAGE_CHARS
     max_blocks: int = MAX_BLOCKS
-    max_block_chars: int = MAX_BLOCK_CHARS
 
     def __post_init__(self) -> None:
         """Refuse limits that are not positive whole numbers."""
-        for name in ("max_page_chars", "max_blocks", "max_block_chars"):
+        for name in ("max_page_chars", "max_blocks"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InputError(f"Limits.{name} must be a positive whole number, got {value!r}")
@@ -107,13 +102,3 @@ def check_blocks(blocks: list[str], *, limits: Limits | None = None) -> list[str
             raise InputError(f"block {i}: expected str, got {type(block).__name__}")
     limits.check_page_chars(sum(map(len, blocks)), "block list")
     return blocks
-
-
-def featurised_text(texts: pd.Series, max_block_chars: int) -> pd.Series:
-    """The part of each block the model reads: its first ``max_block_chars`` characters
-    (``texts`` itself when no block is longer)."""
-    def prefix(text):
-        return text[:max_block_chars] if isinstance(text, str) else text
-
-    lengths = texts.map(lambda t: len(t) if isinstance(t, str) else 0)
-    return texts.map(prefix) if (lengths > max_block_chars).any() else texts

@@ -7,13 +7,14 @@ cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches an
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
 scores while training, so it learns how far to trust them on sites it has never seen). Its
 probabilities are calibrated with a sigmoid on held-out publishers; the calibrated models of
-the calibration folds are averaged. A twin of stage two also sees how often the block's text
-repeats on the other pages of its site; it is used for blocks whose site has several pages in
-the batch.
+the calibration folds are averaged. Stage two also sees how often the block's text repeats on
+the other pages of its site, where the batch holds several pages of the site (a missing value
+otherwise; it is hidden for a random half of the training pages, so that the model learns to
+score a page alone as well as one among its site's pages).
 
 Blocks cut from HTML (with the ``dom_*`` columns of :mod:`classifier.dom`) are also seen by a
 DOM view: a gradient boosted model over the layout and DOM features alone, trained on the
-dataset's pages rendered through publisher templates (:mod:`classifier.render`). Their
+dataset's pages rendered through publisher templates (:mod:`classifier.training.templates`). Their
 probabilities are a weighted mean of the text view (stage two) and the DOM view
 (``dom_weight``).
 """
@@ -32,10 +33,13 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import DatasetError
-from .features import (LayoutFeatures, TextFeatures, neighbour_names, neighbour_values,
-                       site_repetition)
+from .features import LayoutFeatures, neighbour_names, neighbour_values, site_repetition
 from .schema import BODY, DOM_FEATURES
+from .text_features import TextFeatures
 
+MAX_BLOCK_CHARS = 20_000
+"""How many leading characters of a block the model reads by default (the output keeps the
+block whole); bounds the cost of a page made of one huge line."""
 BLOCK_COLUMNS = ("page_id", "position", "text")
 
 
@@ -50,6 +54,15 @@ def check_block_frame(X: pd.DataFrame, *, need_label: bool = False) -> pd.DataFr
     if len(X) == 0:
         raise DatasetError("block DataFrame has no rows")
     return X
+
+
+def read_prefix(X: pd.DataFrame, max_chars: int) -> pd.DataFrame:
+    """``X`` with each text cut to its first ``max_chars`` characters (``X`` itself when no
+    block is longer): the part of a block the model reads."""
+    lengths = X["text"].map(lambda t: len(t) if isinstance(t, str) else 0)
+    if not (lengths > max_chars).any():
+        return X
+    return X.assign(text=X["text"].map(lambda t: t[:max_chars] if isinstance(t, str) else t))
 
 
 def labels_from_proba(proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -121,15 +134,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     together, text that repeats across those pages counts as a boilerplate signal.
 
     ``cues`` adds the cue-lexicon features (:mod:`classifier.cues`) to stage two.
-    ``dom_weight`` is the DOM view's share of the probabilities of blocks cut from HTML. The
-    default, 0.8, scored best in 3-fold publisher-held-out CV on the rendered pages (weights
-    0.3 to 1 in steps of 0.1: macro F1 0.949 at 0.3, 0.976 at 0.5, 0.979 at 0.8 and within
-    0.0013 of it from 0.6 to 1), where the DOM view alone is stronger than the text view.
+    ``dom_weight`` is the DOM view's share of the probabilities of blocks cut from HTML (its
+    default was chosen by publisher-held-out CV on the rendered pages). The model reads the
+    first ``max_block_chars`` characters of each block, in training and in scoring alike.
     """
 
     def __init__(self, *, C: float = 0.1, n_folds: int = 3, calibration_folds: int = 2,
                  n_estimators: int = 150, learning_rate: float = 0.1, dom_weight: float = 0.8,
-                 cues: bool = True, n_jobs: int | None = None, random_state: int | None = 0):
+                 cues: bool = True, max_block_chars: int = MAX_BLOCK_CHARS,
+                 n_jobs: int | None = None, random_state: int | None = 0):
         self.C = C
         self.n_folds = n_folds
         self.calibration_folds = calibration_folds
@@ -137,6 +150,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.dom_weight = dom_weight
         self.cues = cues
+        self.max_block_chars = max_block_chars
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -192,8 +206,16 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return CalibratedClassifierCV(self._second_stage(), method="sigmoid", cv=splits,
                                       ensemble=ensemble, n_jobs=self.n_jobs).fit(inputs, y)
 
+    def _training_repetition(self, X: pd.DataFrame) -> np.ndarray:
+        """Site repetition of the training blocks, hidden (NaN) on a random half of the pages."""
+        repetition = site_repetition(X, site_column(X))
+        pages = X["page_id"].astype(str).to_numpy()
+        distinct, page_index = np.unique(pages, return_inverse=True)
+        hidden = np.random.default_rng(self.random_state).random(len(distinct)) < 0.5
+        return np.where(hidden[page_index], np.nan, repetition)[:, None]
+
     def fit(self, X: pd.DataFrame, y=None) -> "BlockClassifier":
-        X = check_block_frame(X, need_label=y is None)
+        X = read_prefix(check_block_frame(X, need_label=y is None), self.max_block_chars)
         if not 0.0 <= self.dom_weight <= 1.0:
             raise ValueError(f"dom_weight must be between 0 and 1, got {self.dom_weight!r}")
         y = np.asarray(X["label"] if y is None else y).astype(str)
@@ -211,11 +233,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         layout = self.layout_.fit_transform(X)
         self.first_stage_, out_of_fold = self._first_stage_fits(text, y, groups)
         second = self._stage_two_inputs(X, out_of_fold, layout)
-        self.second_stage_ = self._calibrated_second_stage(second, y, groups, ensemble=True)
-        repetition = site_repetition(X, site_column(X))[:, None]
-        self.site_stage_ = (None if np.isnan(repetition).all() else
-                            self._calibrated_second_stage(np.hstack([second, repetition]), y,
-                                                          groups, ensemble=True))
+        self.second_stage_ = self._calibrated_second_stage(
+            np.hstack([second, self._training_repetition(X)]), y, groups, ensemble=True)
         self.dom_stage_ = (self._calibrated_second_stage(np.hstack([layout, dom_inputs(X)]), y,
                                                          groups, ensemble=False)
                            if has_dom(X) else None)
@@ -225,22 +244,18 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of each label (columns in ``classes_`` order) for each block."""
         check_is_fitted(self, "second_stage_")
-        X = check_block_frame(X)
+        X = read_prefix(check_block_frame(X), self.max_block_chars)
         scores = self.first_stage_.decision_function(self.text_.transform(X))
         layout = self.layout_.transform(X)
-        second = self._stage_two_inputs(X, scores, layout)
-        proba = self.second_stage_.predict_proba(second)
+        repetition = site_repetition(X, site_column(X))[:, None]
+        proba = self.second_stage_.predict_proba(
+            np.hstack([self._stage_two_inputs(X, scores, layout), repetition]))
         if self.dom_stage_ is not None and has_dom(X):
             # Two views of each block: its text in context, and its place in the DOM (with its
             # shape), mixed with a fixed weight chosen by publisher-held-out CV. (One model over
             # both, trained on our rendered pages, leaned on the text scores.)
             dom_view = self.dom_stage_.predict_proba(np.hstack([layout, dom_inputs(X)]))
             return (1 - self.dom_weight) * proba + self.dom_weight * dom_view
-        repetition = site_repetition(X, site_column(X))
-        known = ~np.isnan(repetition)
-        if self.site_stage_ is not None and known.any():
-            with_site = np.hstack([second[known], repetition[known, None]])
-            proba[known] = self.site_stage_.predict_proba(with_site)
         return proba
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -249,10 +264,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return labels_from_proba(self.predict_proba(X), self.classes_)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Names of the stage-two inputs: layout features, own and neighbours' stage-one scores
-        (the site stage, used when several pages of a site are scored together, adds one
-        more input: ``site_repetition``)."""
+        """Names of the stage-two inputs: layout features, own and neighbours' stage-one scores,
+        and ``site_repetition``."""
         check_is_fitted(self, "second_stage_")
         scores = [f"score_{c}" for c in self.classes_] if len(self.classes_) > 2 else ["score"]
         layout = list(self.layout_.get_feature_names_out())
-        return np.array(layout + scores + neighbour_names(scores), dtype=object)
+        return np.array(layout + scores + neighbour_names(scores) + ["site_repetition"],
+                        dtype=object)

@@ -28,7 +28,7 @@ from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 from .errors import ModelFileError
 
 FORMAT = "paywall-classifier-model"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
 ZLIB_MAGIC = b"x"
 """First byte of a zlib stream (joblib's ``compress=("zlib", ...)`` files); a pickle starts

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .blocks import DEFAULT_LIMITS, Limits, check_blocks, featurised_text
+from .blocks import Limits, check_blocks
 from .schema import BODY, PAYWALL
 from .model import BlockClassifier, labels_from_proba
 from .pages import page_blocks
@@ -22,23 +22,17 @@ def _resolve(model: BlockClassifier | None) -> BlockClassifier:
     return load_model() if model is None else model
 
 
-def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None, *,
-                limits: Limits | None = None) -> pd.DataFrame:
-    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``.
-
-    The model reads only the first ``limits.max_block_chars`` characters of a block; the
-    ``text`` column of the result keeps every block whole."""
+def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> pd.DataFrame:
+    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``
+    (the ``text`` column keeps every block whole, however much of it the model reads)."""
     model = _resolve(model)
-    limits = limits or DEFAULT_LIMITS
     out = blocks.copy()
     if len(out) == 0:
         out["label"] = pd.Series(dtype=str)
         for label in model.classes_:
             out[f"proba_{label}"] = pd.Series(dtype=float)
         return out
-    seen = (out.assign(text=featurised_text(out["text"], limits.max_block_chars))
-            if "text" in out else out)   # without text, the model names the missing column
-    proba = model.predict_proba(seen)
+    proba = model.predict_proba(out)
     scores = pd.DataFrame(proba, index=out.index,
                           columns=[f"proba_{label}" for label in model.classes_])
     scores.insert(0, "label", labels_from_proba(proba, model.classes_))
@@ -51,7 +45,7 @@ def score_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
     blocks = check_blocks(blocks, limits=limits)
     frame = pd.DataFrame({"page_id": 0, "position": np.arange(len(blocks)),
                           "text": pd.Series(blocks, dtype=object)})
-    return score_frame(frame, model, limits=limits).drop(columns=["page_id", "position"])
+    return score_frame(frame, model).drop(columns=["page_id", "position"])
 
 
 def label_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
@@ -80,7 +74,7 @@ def score_page(page: str | bytes, model: BlockClassifier | None = None, *, html:
     ``proba_<label>``; errors name ``source``."""
     blocks = page_blocks(page, html=html, limits=limits, source=source)
     blocks.insert(0, "page_id", 0)
-    return score_frame(blocks, model, limits=limits).drop(columns=["page_id"])
+    return score_frame(blocks, model).drop(columns=["page_id"])
 
 
 def clean_text(page_text: str | bytes, model: BlockClassifier | None = None, *,

@@ -11,7 +11,11 @@ import html
 
 import pandas as pd
 
-from .predict import paywall_score
+from .dataset import is_table_file, read_table, validate_blocks
+from .errors import InputError
+from .pages import is_html_name, read_bytes
+from .persist import load_model
+from .predict import paywall_score, score_page
 
 LABEL_COLOURS = {"body": "#1b9e77", "boilerplate": "#5b7c99", "paywall": "#e6550d",
                  "disclaimer": "#8e44ad"}
@@ -129,3 +133,37 @@ def render_html(blocks: pd.DataFrame, *, title: str = "Labelled pages") -> str:
             f'number after the label is its probability; &#x270E; marks a label changed from '
             f'the model\'s suggestion, a dashed outline a block flagged for review.</p>'
             f'<ul class="legend">{legend}</ul>\n{nav}\n{body}\n</body></html>\n')
+
+
+def blocks_to_show(inputs: list[str], *, model_path: str | None = None, html_pages: bool = False,
+                   publishers: list[str] | None = None, pages: list[str] | None = None,
+                   max_pages: int = 100) -> pd.DataFrame:
+    """The blocks to show: labelled tables as they are, page files (text, or HTML when named so
+    or with ``html_pages``) scored one page at a time; only the ``publishers`` and ``pages``
+    asked for, and no more than ``max_pages`` pages."""
+    frames, model = [], None
+    for name in inputs:
+        if is_table_file(name):
+            table = read_table(name)
+            labels = table["label"].astype(str).str.strip().unique() if "label" in table else None
+            frames.append(validate_blocks(table, source=name, labels=labels))
+            continue
+        model = model or load_model(model_path)   # loaded once, only when a page needs it
+        scored = score_page(read_bytes(name), model, html=html_pages or is_html_name(name),
+                            source="<stdin>" if name == "-" else name)
+        frames.append(scored.assign(page_id=name))
+    blocks = pd.concat(frames, ignore_index=True)
+    if publishers:
+        if "publisher" not in blocks:
+            raise InputError("publishers are selected from tables with a publisher column; "
+                             "page files have none")
+        blocks = blocks[blocks["publisher"].isin(publishers)]
+    if pages:
+        blocks = blocks[blocks["page_id"].isin(pages)]
+    n_pages = blocks["page_id"].nunique()
+    if n_pages == 0:
+        raise InputError("no page left to show after selecting publishers and pages")
+    if n_pages > max_pages:
+        raise InputError(f"{n_pages} pages to show, over the limit of {max_pages} (--max-pages); "
+                         "choose some with --publisher or --page, or raise --max-pages")
+    return blocks

@@ -72,7 +72,7 @@ def test_check_blocks_applies_the_page_limits_to_a_block_list():
 
 
 @pytest.mark.parametrize("field, value", [("max_page_chars", 0), ("max_blocks", -1),
-                                          ("max_block_chars", 2.5), ("max_blocks", True)])
+                                          ("max_page_chars", 2.5), ("max_blocks", True)])
 def test_limits_must_be_positive_whole_numbers(field, value):
     with pytest.raises(InputError, match=f"Limits.{field} must be a positive whole number"):
         Limits(**{field: value})

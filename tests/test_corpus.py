@@ -220,13 +220,11 @@ def test_limits_are_configurable_from_the_command_line(tmp_path, capsys):
     write_jsonl(source, [{"id": "ok", "text": STORY}, {"id": "big", "text": STORY + "\nmore"},
                          {"id": "many", "text": "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm"}])
     assert main(["-q", "clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--id-field", "id",
-                 "--max-page-chars", str(len(STORY)), "--max-blocks", "12",
-                 "--max-block-chars", "100"]) == 0
+                 "--max-page-chars", str(len(STORY)), "--max-blocks", "12"]) == 0
     outputs = list(read_records(tmp_path / "out.jsonl"))
     errors = list(read_records(tmp_path / "out.jsonl.errors.jsonl"))
     assert [o["id"] for o in outputs] == ["ok"]
-    short_sight = label_blocks(split_blocks(STORY), limits=Limits(max_block_chars=100))
-    assert outputs[0]["labels"] == short_sight != label_blocks(split_blocks(STORY))
+    assert outputs[0]["labels"] == label_blocks(split_blocks(STORY))
     assert [(e["id"], "over the limit" in e["reason"]) for e in errors] == [("big", True), ("many", True)]
     assert "(max_page_chars)" in errors[0]["reason"] and "(max_blocks)" in errors[1]["reason"]
 

@@ -1,6 +1,5 @@
 import json
 
-import pandas as pd
 import pytest
 
 from classifier import DatasetError, load_dataset

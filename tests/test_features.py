@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from classifier.features import (LayoutFeatures, TextFeatures, _char_flags, _flags_of,
-                                 char_ngram_counts, neighbour_sum, neighbour_values, page_order,
-                                 shape_matrix, site_repetition)
+from classifier.features import (LayoutFeatures, _char_flags, _flags_of, neighbour_values,
+                                 page_order, shape_matrix, site_repetition)
+from classifier.text_features import TextFeatures, char_ngram_counts, neighbour_sum
 
 FRAME = pd.DataFrame({
     "page_id": ["b", "a", "a", "b", "a"],

@@ -100,12 +100,11 @@ def test_fit_rejects_unusable_training_data(frame, message):
         BlockClassifier().fit(frame)
 
 
-def test_pages_of_one_site_scored_together_use_the_site_stage(small_model, small_dataset):
+def test_pages_of_one_site_scored_together_use_their_repetition(small_model, small_dataset):
     publisher = small_dataset["publisher"].iloc[0]
     pages = small_dataset[small_dataset["publisher"] == publisher]
     alone = small_model.predict_proba(pages.drop(columns="publisher"))
     together = small_model.predict_proba(pages)
-    assert small_model.site_stage_ is not None
     assert not np.allclose(alone, together)
     np.testing.assert_allclose(together.sum(axis=1), 1.0, rtol=1e-6)
     body = (pages["label"] == "body").to_numpy()
@@ -134,7 +133,7 @@ def test_stage_one_on_distinct_rows_matches_stage_one_on_every_row(small_dataset
     that row's count as its weight: the same optimum as fitting all rows."""
     from sklearn.svm import LinearSVC
 
-    from classifier.features import TextFeatures
+    from classifier.text_features import TextFeatures
     from classifier.model import distinct_rows
     frame = small_dataset.iloc[:20_000]
     text = TextFeatures().fit_transform(frame)

@@ -1,3 +1,4 @@
+import copy
 import tracemalloc
 
 import numpy as np
@@ -5,7 +6,6 @@ import pytest
 
 from classifier import (InputError, clean_html, clean_text, label_blocks, load_model,
                         paywall_score, score_blocks, score_html, split_blocks)
-from classifier.blocks import Limits
 from conftest import EXAMPLE_PAGE
 
 ARTICLE_ONLY = [
@@ -126,14 +126,14 @@ def test_pages_over_the_default_limits_are_refused_before_scoring(blocks, messag
 
 def test_a_long_block_is_kept_whole_but_scored_on_its_prefix():
     long_line = ARTICLE_ONLY[6] + " More of the same story." * 40
-    limits = Limits(max_block_chars=len(ARTICLE_ONLY[6]))
+    model = copy.copy(load_model()).set_params(max_block_chars=len(ARTICLE_ONLY[6]))
     page = ARTICLE_ONLY[:6] + [long_line] + ARTICLE_ONLY[7:]
-    scored = score_blocks(page, limits=limits)
+    scored = score_blocks(page, model)
     assert scored["text"].tolist() == page          # nothing cut from the output
-    as_prefix = score_blocks(ARTICLE_ONLY, limits=limits)
+    as_prefix = score_blocks(ARTICLE_ONLY, model)
     assert np.array_equal(scored.filter(like="proba_").to_numpy(),
                           as_prefix.filter(like="proba_").to_numpy())
-    assert long_line in clean_text("\n".join(page), limits=limits).split("\n")
+    assert long_line in clean_text("\n".join(page), model).split("\n")
 
 
 def test_a_single_line_page_of_millions_of_characters_is_scored_in_little_memory():

@@ -4,6 +4,7 @@ well-formed result or raises the package's own documented error, never another e
 CI runs the short profile; ``HYPOTHESIS_PROFILE=long`` runs many more cases (20,000 per
 test, or ``HYPOTHESIS_MAX_EXAMPLES``); ``benchmarks/fuzz_long.py`` runs it and counts them.
 """
+import copy
 import os
 
 import numpy as np
@@ -12,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classifier import (ClassifierError, DatasetError, InputError, Limits, clean_html,
-                        clean_text, label_blocks, load_dataset, score_blocks, score_html,
-                        split_blocks, split_html)
+                        clean_text, label_blocks, load_dataset, load_model, score_blocks,
+                        score_html, split_blocks, split_html)
 
 settings.register_profile("short", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -25,7 +26,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "short"))
 LINES = st.lists(st.text(max_size=120), max_size=25)
 PAGES = st.one_of(st.text(max_size=2_000), LINES.map("\n".join))
 SMALL_LIMITS = st.builds(Limits, max_page_chars=st.integers(1, 2_500),
-                         max_blocks=st.integers(1, 30), max_block_chars=st.integers(1, 150))
+                         max_blocks=st.integers(1, 30))
 
 
 @given(st.one_of(PAGES, st.binary(max_size=500)))
@@ -58,7 +59,8 @@ def test_split_blocks_keeps_within_any_limits_or_names_the_one_exceeded(page, li
 
 @given(LINES, st.integers(1, 150))
 def test_a_long_block_is_scored_as_its_prefix_and_returned_whole(blocks, max_block_chars):
-    scored = score_blocks(blocks, limits=Limits(max_block_chars=max_block_chars))
+    model = copy.copy(load_model()).set_params(max_block_chars=max_block_chars)
+    scored = score_blocks(blocks, model)
     prefixes = score_blocks([block[:max_block_chars] for block in blocks])
     assert scored["text"].tolist() == blocks
     assert np.array_equal(scored.filter(like="proba_").to_numpy(),

@@ -10,7 +10,7 @@ import pytest
 
 from classifier.cli import main
 from classifier.view import LABEL_COLOURS, _tint, render_html
-from conftest import EXAMPLE_PAGE, NEW_PUBLISHER, make_page
+from conftest import EXAMPLE_PAGE, make_page
 
 NASTY = "<script>alert('owned')</script> & \"quotes\" <b>not bold</b>"
 PAGE = make_page([("boilerplate", "Front sheet"), ("body", NASTY),
@@ -84,7 +84,7 @@ def test_show_command_on_a_review_table_and_on_a_page(tmp_path, small_model_path
     assert html.count('<li class="block') == len(EXAMPLE_PAGE.read_text().split("\n")) - 1
     assert "paywall score" in html
     assert main(["show", str(table), "--max-pages", "1", "-o", str(out)]) == 1
-    assert "2 pages to show, over --max-pages 1" in capsys.readouterr().err
+    assert "2 pages to show, over the limit of 1 (--max-pages)" in capsys.readouterr().err
     assert main(["show", str(EXAMPLE_PAGE), "--model", str(small_model_path), "--publisher", "pub",
                  "-o", str(out)]) == 1
     assert "page files have none" in capsys.readouterr().err

@@ -133,7 +133,7 @@ def _score_batches(pages: Iterator[tuple[int, dict, pd.DataFrame]],
 
 def _score(batch: list[pd.DataFrame], job: Job) -> pd.DataFrame:
     """The pages of one batch scored together, in one block frame."""
-    return score_frame(pd.concat(batch, ignore_index=True), model_for(job), limits=job.limits)
+    return score_frame(pd.concat(batch, ignore_index=True), model_for(job))
 
 
 def _output_record(record: dict, page: pd.DataFrame, job: Job) -> dict:

@@ -4,7 +4,8 @@ from lxml import html as lxml_html
 
 from classifier import split_html
 from classifier.schema import DOM_FEATURES
-from classifier.training.templates import add_dom_features, block_roles, render_page, template_for
+from classifier.training.roles import block_roles
+from classifier.training.templates import add_dom_features, render_page, template_for
 from conftest import make_page
 
 PAGE = [
