@@ -221,6 +221,8 @@ class _Page:
                 return f"<h3>{esc}</h3>"
             # a benefit list, as offer boxes have: "<ul><li><strong>E-paper</strong>..."
             return f'<ul class="{self.cls("benefits")}"><li><strong>{esc}</strong></li></ul>'
+        if self.rng.random() < 0.25:   # a benefit's explanation, as a list item of its own
+            return f'<ul class="{self.cls("benefits")}"><li>{esc}</li></ul>'
         return f"<p>{esc}</p>"
 
 
