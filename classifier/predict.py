@@ -11,7 +11,7 @@ import pandas as pd
 from .blocks import Limits, check_blocks
 from .schema import BODY, PAYWALL
 from .model import BlockClassifier, labels_from_proba
-from .pages import page_blocks
+from .pages import page_blocks, read_page_file
 from .persist import load_model
 
 PAYWALL_TOP_K = 3
@@ -72,7 +72,18 @@ def score_page(page: str | bytes, model: BlockClassifier | None = None, *, html:
     """Score ONE page, text (a block per line) or HTML (``html=True``): its blocks in order
     (``position``, ``text``, see :func:`classifier.pages.page_blocks`) with ``label`` and
     ``proba_<label>``; errors name ``source``."""
-    blocks = page_blocks(page, html=html, limits=limits, source=source)
+    return _score_one_page(page_blocks(page, html=html, limits=limits, source=source), model)
+
+
+def score_file(name: str, model: BlockClassifier | None = None, *, html: bool | None = None,
+               limits: Limits | None = None) -> pd.DataFrame:
+    """Score ONE page file (``-``: standard input) like :func:`score_page`; ``html=None``
+    reads files named ``*.html``/``*.htm``/``*.xhtml`` as HTML; errors name the file."""
+    return _score_one_page(read_page_file(name, html=html, limits=limits), model)
+
+
+def _score_one_page(blocks: pd.DataFrame, model: BlockClassifier | None) -> pd.DataFrame:
+    """The blocks of one page with their labels and probabilities."""
     blocks.insert(0, "page_id", 0)
     return score_frame(blocks, model).drop(columns=["page_id"])
 

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .dataset import is_table_file, read_table, validate_blocks
 from .errors import InputError
-from .pages import is_html_name, read_bytes
+from .pages import is_html_name
 from .persist import load_model
-from .predict import paywall_score, score_page
+from .predict import paywall_score, score_file
 
 LABEL_COLOURS = {"body": "#1b9e77", "boilerplate": "#5b7c99", "paywall": "#e6550d",
                  "disclaimer": "#8e44ad"}
@@ -149,8 +149,7 @@ def blocks_to_show(inputs: list[str], *, model_path: str | None = None, html_pag
             frames.append(validate_blocks(table, source=name, labels=labels))
             continue
         model = model or load_model(model_path)   # loaded once, only when a page needs it
-        scored = score_page(read_bytes(name), model, html=html_pages or is_html_name(name),
-                            source="<stdin>" if name == "-" else name)
+        scored = score_file(name, model, html=html_pages or is_html_name(name))
         frames.append(scored.assign(page_id=name))
     blocks = pd.concat(frames, ignore_index=True)
     if publishers:

@@ -14,8 +14,8 @@ from ..corpus import CleanOptions, clean_corpus
 from ..dataset import load_dataset, write_dataset
 from ..errors import InputError
 from ..persist import load_model, model_metadata
-from ..pages import is_html_name, read_bytes, read_page_file
-from ..predict import body_text, paywall_score, score_page
+from ..pages import is_html_name, read_page_file
+from ..predict import body_text, paywall_score, score_file
 from ..view import blocks_to_show, render_html
 from ..training.audit import audit_labels, format_issues, group_issues
 from ..training.evaluation import (before_model, control_publishers,
@@ -37,17 +37,11 @@ def _is_html(args, name: str) -> bool:
     return args.html or is_html_name(name)
 
 
-def _score_page(name: str, is_html: bool, model, limits: Limits) -> pd.DataFrame:
-    """Score one page file (``-``: standard input); errors name the file."""
-    source = "<stdin>" if name == "-" else name
-    return score_page(read_bytes(name), model, html=is_html, limits=limits, source=source)
-
-
 def _scored_pages(args) -> list[tuple[str, pd.DataFrame]]:
     """Score each PAGE argument; a bad page is an error naming the file."""
     model = load_model(args.model)
-    limits = _limits(args)
-    return [(name, _score_page(name, _is_html(args, name), model, limits)) for name in args.pages]
+    return [(name, score_file(name, model, html=_is_html(args, name), limits=_limits(args)))
+            for name in args.pages]
 
 
 def _limits(args) -> Limits:
