@@ -65,10 +65,10 @@ def run_clean(corpus: Path, workers: int,
     the pages/s that ``clean`` itself reports (from the model loaded to the output written) of
     one ``clean`` run in a subprocess."""
     output = corpus.with_name(f"out-{corpus.stem}-{workers}.jsonl")
-    command = [sys.executable, "-m", "classifier", "-q", "clean", str(corpus), "-o", str(output),
+    command = [sys.executable, "-m", "classifier", "clean", str(corpus), "-o", str(output),
                "--workers", str(workers), "--shard-size", str(shard_size)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     report = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
