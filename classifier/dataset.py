@@ -181,6 +181,7 @@ def write_dataset(df: pd.DataFrame, path: str | Path) -> None:
     else:
         raise DatasetError(f"{path}: unsupported file type; use one of {', '.join(SUFFIXES)}")
 
+
 def data_hash(df: pd.DataFrame) -> str:
     """SHA-256 of the labelled content of a block table, independent of file format and row order."""
     canonical = df[list(REQUIRED_COLUMNS)].sort_values(["page_id", "position"]).to_csv(index=False)

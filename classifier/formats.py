@@ -17,6 +17,7 @@ JSONL_SUFFIXES = (".jsonl.gz", ".jsonl.zst", ".jsonl", ".ndjson")
 SUFFIXES = (*JSONL_SUFFIXES, ".csv", ".parquet")
 """Every file kind read and written: JSON Lines, CSV (UTF-8) and Parquet."""
 
+
 def file_kind(path: str | Path) -> str:
     """The suffix of :data:`SUFFIXES` that the file's name ends with, or "" for none."""
     name = Path(path).name.lower()

@@ -43,9 +43,9 @@ def score_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
                  limits: Limits | None = None) -> pd.DataFrame:
     """Score the blocks of ONE page, in order: columns ``text``, ``label``, ``proba_<label>``."""
     blocks = check_blocks(blocks, limits=limits)
-    frame = pd.DataFrame({"page_id": 0, "position": np.arange(len(blocks)),
+    frame = pd.DataFrame({"position": np.arange(len(blocks)),
                           "text": pd.Series(blocks, dtype=object)})
-    return score_frame(frame, model).drop(columns=["page_id", "position"])
+    return _score_one_page(frame, model).drop(columns=["position"])
 
 
 def label_blocks(blocks: list[str], model: BlockClassifier | None = None, *,

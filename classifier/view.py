@@ -13,7 +13,6 @@ import pandas as pd
 
 from .dataset import is_table_file, read_table, validate_blocks
 from .errors import InputError
-from .pages import is_html_name
 from .persist import load_model
 from .predict import paywall_score, score_file
 
@@ -149,7 +148,7 @@ def blocks_to_show(inputs: list[str], *, model_path: str | None = None, html_pag
             frames.append(validate_blocks(table, source=name, labels=labels))
             continue
         model = model or load_model(model_path)   # loaded once, only when a page needs it
-        scored = score_file(name, model, html=html_pages or is_html_name(name))
+        scored = score_file(name, model, html=html_pages or None)   # None: by the file name
         frames.append(scored.assign(page_id=name))
     blocks = pd.concat(frames, ignore_index=True)
     if publishers:

@@ -145,13 +145,18 @@ def cmd_evaluate_holdout(args, df: pd.DataFrame) -> int:
     return 0
 
 
-def _write_report(args, report: dict) -> None:
-    """Write the report as JSON (--json) and its charts (--plots DIR, else beside the JSON)."""
+def _write_json(args, report: dict) -> None:
+    """Write the report as JSON, with --json."""
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
         print(f"wrote {args.json}")
+
+
+def _write_report(args, report: dict) -> None:
+    """Write the report as JSON (--json) and its charts (--plots DIR, else beside the JSON)."""
+    _write_json(args, report)
     if args.json or args.plots:
-        from ..training.plots import write_report_plots  # matplotlib: imported only when charts are drawn
+        from ..training.plots import write_report_plots  # matplotlib, only to draw charts
 
         folder = args.plots or Path(args.json).parent
         stem = Path(args.json).stem if args.json else "evaluation"
@@ -168,9 +173,7 @@ def cmd_evaluate(args) -> int:
         report = language_held_out(df, languages=args.hold_out_languages or None,
                                    progress=_progress(args))
         print(format_language_report(report))
-        if args.json:
-            Path(args.json).write_text(json.dumps(report, indent=1))
-            print(f"wrote {args.json}")
+        _write_json(args, report)
         return 0
     if args.model:
         report = fixed_model_report(df, load_model(args.model), args.model)

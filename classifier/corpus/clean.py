@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..blocks import DEFAULT_LIMITS, Limits
+from ..blocks import Limits
 from ..errors import InputError
 from .executors import make_executor
 from .records import corpus_kind, read_records
@@ -25,19 +25,13 @@ pages does not hold ``SHARD_SIZE`` of them in memory at once."""
 
 
 @dataclass(frozen=True)
-class CleanOptions:
-    """How to clean a corpus: which field holds the page (HTML with ``html``), which field
-    names a record in error lines, the model file (None: bundled), whether to write per-block
-    probabilities, page limits, and where to run: ``engine="local"`` in this process
-    (``workers=1``) or a process pool, ``"dask"`` on a Dask cluster (``scheduler`` address, or
-    a LocalCluster of ``workers`` processes). ``resume`` continues a killed run."""
+class CleanOptions(Job):
+    """How to clean a corpus: the settings of every shard (:class:`~.shard.Job`: which field
+    holds the page, HTML with ``html``, the field naming a record in error lines, the model
+    file, per-block probabilities, page limits), and where to run: ``engine="local"`` in this
+    process (``workers=1``) or a process pool, ``"dask"`` on a Dask cluster (``scheduler``
+    address, or a LocalCluster of ``workers`` processes). ``resume`` continues a killed run."""
 
-    text_field: str = "text"
-    id_field: str | None = None
-    model_path: str | None = None
-    probabilities: bool = False
-    html: bool = False
-    limits: Limits = DEFAULT_LIMITS
     workers: int = 1
     engine: str = "local"
     scheduler: str | None = None
@@ -45,9 +39,8 @@ class CleanOptions:
     resume: bool = False
 
     def job(self) -> Job:
-        """The settings every shard needs."""
-        return Job(self.text_field, self.id_field, self.model_path, self.probabilities,
-                   self.limits, self.html)
+        """The settings every shard needs, without those of the run."""
+        return Job(**{f.name: getattr(self, f.name) for f in fields(Job)})
 
 
 def clean_corpus(inputs: list[str | Path], output: str | Path,
