@@ -160,9 +160,8 @@ def read_kit(path: str | Path) -> Kit:
     for kind, name, number, lines in sections:
         where = f"{path}:{number}"
         if kind == "pool":
-            if name in kit.pools:
-                raise SourceError(f"{where}: pool {name!r} is defined twice")
-            kit.pools[name] = _check_pool(name, lines, where)
+            # A pool may be continued by a later section of the same name: kits grow in rounds.
+            kit.pools.setdefault(name, []).extend(_check_pool(name, lines, where))
         else:
             if any(a.slug == name for a in kit.articles):
                 raise SourceError(f"{where}: article {name!r} is defined twice")
