@@ -1,13 +1,14 @@
 """Corpus cleaning throughput and memory, beside trafilatura and the C4 line filter, in one run.
 
-    python benchmarks/corpus_throughput.py [--realpages DIR] [--worker-copies 16]
-                                           [--scales 1 4 16 64]
+    python benchmarks/corpus_throughput.py [--realpages DIR] [--worker-copies 1]
+                                           [--scales 1 4 16]
 
-Builds a JSONL corpus from the real DEV pages (their text dump; when ``../shared/realpages``
-is absent, from the pages of ``data/``), then times:
+Builds a JSONL corpus from the real DEV pages of both page sets (their text dump; when
+``../shared/realpages`` is absent, from the pages of ``data/``), then times:
 
-- ``paywall-classifier clean`` in text mode with 1 and 2 worker processes on 16 copies of the
-  pages, in shards of 100 pages (a subprocess each, start-up and model loading included,
+- ``paywall-classifier clean`` in text mode with 1 and 2 worker processes on the pages
+  (``--worker-copies`` copies of them; 1 by default, so no page repeats), in shards of 100
+  pages (a subprocess each, start-up and model loading included,
   peak RSS of the largest process);
 - trafilatura's ``extract`` on the same pages' HTML, when installed and the HTML is known;
 - the C4 line filter of ``realpages/baselines.py`` on the same blocks;
@@ -38,14 +39,21 @@ clean on a corpus of about a thousand pages."""
 REPORTED_RATE = re.compile(r"([\d.]+) pages/s")
 """The throughput in the summary line that ``clean`` prints."""
 DEFAULT_REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
+DEV_SETS = ("dev.jsonl.gz", "trafeval_dev.jsonl.gz")
+"""The real page sets whose pages make the corpus (77 news pages and 328 pages in 9 languages)."""
 
 
 def load_pages(realpages: Path) -> list[dict]:
-    """Pages as {text, html?}: the real DEV pages when present, else the dataset's pages."""
-    split = realpages / "dev.jsonl.gz"
-    if split.exists():
-        with gzip.open(split, "rt", encoding="utf-8") as handle:
-            return [{"text": p["text"], "html": p["html"]} for p in map(json.loads, handle)]
+    """Pages as {text, html?}: the real DEV pages of both page sets when present (distinct
+    pages, none a copy of another), else the dataset's pages."""
+    pages = []
+    for name in DEV_SETS:
+        split = realpages / name
+        if split.exists():
+            with gzip.open(split, "rt", encoding="utf-8") as handle:
+                pages += [{"text": p["text"], "html": p["html"]} for p in map(json.loads, handle)]
+    if pages:
+        return pages
     from classifier import load_dataset
 
     df = load_dataset(Path(__file__).resolve().parents[1] / "data")
@@ -97,10 +105,10 @@ def c4_filter(realpages: Path):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--realpages", type=Path, default=DEFAULT_REALPAGES)
-    parser.add_argument("--worker-copies", type=int, default=16,
+    parser.add_argument("--worker-copies", type=int, default=1,
                         help="copies of the pages in the corpus that 1 and 2 workers clean "
                              "(enough that start-up does not dominate)")
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16, 64])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
     args = parser.parse_args()
     pages = load_pages(args.realpages)
     n_blocks = sum(len([line for line in p["text"].splitlines() if line.strip()]) for p in pages)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .codepoints import WORD, char_flags, join_texts, run_hashes, word_runs
+
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 # category -> what its terms are about (one line each; the order is the feature order)
@@ -72,40 +74,52 @@ def _spaceless(char: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
-@lru_cache(maxsize=1)
-def _automaton():
-    """One Aho-Corasick automaton over every term of every lexicon: term -> (length, whether it
-    must start a word, the indices of its categories)."""
-    import ahocorasick
-
+def lexicon_terms(directory: Path | None = None) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Every term of every lexicon in ``directory`` with the indices of its categories, sorted:
+    what a model stores when it is fitted, so that later lexicon edits do not change it.
+    ``directory`` defaults to the package's lexicons."""
     found: dict[str, set[int]] = {}
     index = {name: i for i, name in enumerate(CATEGORIES)}
-    for path in sorted(LEXICON_DIR.glob("*.tsv")):
+    for path in sorted(Path(directory or LEXICON_DIR).glob("*.tsv")):
         for category, terms in read_lexicon(path).items():
             for term in terms:
                 found.setdefault(term, set()).add(index[category])
+    return tuple((term, tuple(sorted(found[term]))) for term in sorted(found))
+
+
+@lru_cache(maxsize=4)
+def _automaton(terms: tuple[tuple[str, tuple[int, ...]], ...]):
+    """One Aho-Corasick automaton over ``terms``: term -> (length, whether it must start a
+    word, the indices of its categories)."""
+    import ahocorasick
+
     automaton = ahocorasick.Automaton()
-    for term, categories in found.items():
-        automaton.add_word(term, (len(term), not _spaceless(term[0]), tuple(sorted(categories))))
+    for term, categories in terms:
+        automaton.add_word(term, (len(term), not _spaceless(term[0]), categories))
     automaton.make_automaton()
     return automaton
 
 
-def cue_counts(texts: list[str]) -> np.ndarray:
-    """How many terms of each category (columns in ``CATEGORIES`` order) each text holds, any
-    language's lexicon counted; a term counts where it starts a word (or anywhere, in
-    spaceless scripts)."""
-    automaton = _automaton()
+def cue_counts(texts: list[str], terms: tuple[tuple[str, tuple[int, ...]], ...]) -> np.ndarray:
+    """How many of ``terms`` (from :func:`lexicon_terms`) of each category (columns in
+    ``CATEGORIES`` order) each text holds; a term counts where it starts a word (or anywhere,
+    in spaceless scripts). The automaton runs once over all the texts, joined."""
     out = np.zeros((len(texts), len(CATEGORIES)), dtype=np.float32)
-    if not len(automaton):
+    if not terms or not texts:
         return out
-    for row, text in enumerate(texts):
-        lowered = text.casefold()
-        for end, (length, word_start, categories) in automaton.iter(lowered):
-            start = end - length + 1
-            if word_start and start > 0 and lowered[start - 1].isalnum():
-                continue
-            out[row, list(categories)] += 1
+    joined = join_texts([t.casefold() for t in texts])
+    columns, starts, anchored = [], [], []
+    for end, (length, word_start, categories) in _automaton(terms).iter(joined.string):
+        starts.extend([end - length + 1] * len(categories))
+        anchored.extend([word_start] * len(categories))
+        columns.extend(categories)
+    if not columns:
+        return out
+    starts_ = np.asarray(starts)
+    before = joined.codes[np.maximum(starts_ - 1, 0)]
+    alnum = ((char_flags(before) & WORD) > 0) & (before != ord("_")) & (starts_ > 0)
+    keep = ~(np.asarray(anchored) & alnum)
+    np.add.at(out, (joined.doc[starts_[keep]], np.asarray(columns)[keep]), 1)
     return out
 
 
@@ -121,16 +135,28 @@ def _stopwords() -> frozenset[str]:
                      for w in stopwordsiso.stopwords(lang))
 
 
+@lru_cache(maxsize=1)
+def _stopword_hashes() -> np.ndarray:
+    """The sorted hashes (:func:`classifier.codepoints.run_hashes`) of the stopwords that are
+    one word (the others, with an apostrophe or a space, never equal a word of a text)."""
+    words = sorted(w for w in _stopwords() if _WORD_RE.fullmatch(w))
+    joined = join_texts(words)
+    starts, ends = word_runs(joined)
+    return np.unique(run_hashes(joined, starts, ends))
+
+
 def stopword_share(texts: list[str]) -> np.ndarray:
-    """Share of each text's words that are a stopword in some language: high in prose of any
-    language, low in menus, names, prices and headlines-as-links."""
-    stop = _stopwords()
-    out = np.zeros(len(texts), dtype=np.float32)
-    for row, text in enumerate(texts):
-        words = _WORD_RE.findall(text.casefold())
-        if words:
-            out[row] = sum(w in stop for w in words) / len(words)
-    return out
+    """Share of each text's words (runs of word characters) that are a stopword in some
+    language: high in prose of any language, low in menus, names, prices and headlines."""
+    joined = join_texts([t.casefold() for t in texts])
+    starts, ends = word_runs(joined)
+    table = _stopword_hashes()
+    hashes = run_hashes(joined, starts, ends)
+    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+    doc = joined.doc[starts]
+    words = np.bincount(doc, minlength=len(texts))
+    stops = np.bincount(doc, weights=table[at] == hashes, minlength=len(texts))
+    return (stops / np.maximum(words, 1)).astype(np.float32)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .cues import CATEGORIES, cue_counts, stopword_share
+from .codepoints import COMMA, DIGIT, LETTER, LOWER, SPACE, STOP, UPPER, WORD, char_flags, join_texts
+from .cues import CATEGORIES, cue_counts, lexicon_terms, stopword_share
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 """Blocks before (negative) and after (positive) whose features each block also sees."""
@@ -32,8 +33,6 @@ _BULLET_RE = re.compile(r"^[•·\-–—*▪►>»✓✔■□●○◦]")
 _PIPE_RE = re.compile(r"\s[|·•]\s|\s[-–—]\s.*[A-Z]")
 _COPYRIGHT_RE = re.compile(r"©|\(c\)|copyright", re.I)
 _URL_RE = re.compile(r"https?://|www\.|\S@\S|\.com\b", re.I)
-_UPPER, _LOWER, _LETTER, _DIGIT, _SPACE, _WORD, _COMMA, _STOP = (1 << i for i in range(8))
-"""Character class bits used by :func:`shape_matrix`."""
 _SHAPE_NAMES = (
     "log_chars", "log_words", "ends_sentence", "ends_colon", "starts_upper", "starts_digit",
     "starts_bullet", "upper_share", "digit_share", "punct_share", "lower_word_share",
@@ -121,12 +120,10 @@ def shape_matrix(texts: pd.Series) -> np.ndarray:
     pages is counted at once); only the few pattern tests are per-text regular expressions."""
     s = texts.astype(str).tolist()
     n = len(s)
-    lengths = np.fromiter((len(t) for t in s), dtype=np.int64, count=n)
-    codes = np.frombuffer(("\n".join(s) + "\n").encode("utf-32-le", "surrogatepass"),
-                          dtype=np.uint32)
-    flags = _char_flags(codes)
-    doc = np.repeat(np.arange(n), lengths + 1)
-    space = (flags & _SPACE) > 0
+    joined = join_texts(s)
+    lengths, doc = joined.lengths, joined.doc
+    flags = char_flags(joined.codes)
+    space = (flags & SPACE) > 0
     space[np.cumsum(lengths + 1) - 1] = True      # the separator after each text
     word_start = ~space & np.concatenate([[True], space[:-1]])
     before_space = np.concatenate([space[1:], [True]])
@@ -138,8 +135,8 @@ def shape_matrix(texts: pd.Series) -> np.ndarray:
     safe = np.maximum(chars, 1)
     words = count(word_start)
     safe_words = np.maximum(words, 1)
-    letters = np.maximum(count((flags & _LETTER) > 0), 1)
-    upper = count((flags & _UPPER) > 0)
+    letters = np.maximum(count((flags & LETTER) > 0), 1)
+    upper = count((flags & UPPER) > 0)
     first = [t[:1] for t in s]
     columns = {
         "log_chars": np.log1p(chars),
@@ -150,13 +147,13 @@ def shape_matrix(texts: pd.Series) -> np.ndarray:
         "starts_digit": [f.isdecimal() for f in first],
         "starts_bullet": _matches(_BULLET_RE, s),
         "upper_share": upper / letters,
-        "digit_share": count((flags & _DIGIT) > 0) / safe,
-        "punct_share": count(((flags & (_WORD | _SPACE)) == 0) & ~space) / safe,
-        "lower_word_share": count(word_start & ((flags & _LOWER) > 0)) / safe_words,
-        "title_word_share": count(word_start & ((flags & _UPPER) > 0)) / safe_words,
+        "digit_share": count((flags & DIGIT) > 0) / safe,
+        "punct_share": count(((flags & (WORD | SPACE)) == 0) & ~space) / safe,
+        "lower_word_share": count(word_start & ((flags & LOWER) > 0)) / safe_words,
+        "title_word_share": count(word_start & ((flags & UPPER) > 0)) / safe_words,
         "mean_word_len": np.log1p(chars / safe_words),
-        "comma_rate": count((flags & _COMMA) > 0) / safe_words,
-        "sentences": np.log1p(count(((flags & _STOP) > 0) & before_space)),
+        "comma_rate": count((flags & COMMA) > 0) / safe_words,
+        "sentences": np.log1p(count(((flags & STOP) > 0) & before_space)),
         "has_currency": _matches(_CURRENCY_RE, s),
         "has_price": _matches(_PRICE_RE, s),
         "has_percent": ["%" in t for t in s],
@@ -180,41 +177,12 @@ def _matches(pattern: re.Pattern, texts: list[str]) -> list[bool]:
     return [pattern.search(t) is not None for t in texts]
 
 
-def _flags_of(code: int) -> int:
-    """Bit flags of one character: upper, lower, letter, digit, space, word character..."""
-    c = chr(code)
-    return ((_UPPER if c.isupper() else 0) | (_LOWER if c.islower() else 0)
-            | (_LETTER if c.isalpha() else 0) | (_DIGIT if c.isdecimal() else 0)
-            | (_SPACE if c.isspace() else 0) | (_WORD if c.isalnum() or c == "_" else 0)
-            | (_COMMA if c in ",;，、" else 0) | (_STOP if c in ".!?。！？" else 0))
-
-
-_BMP = 0x10000
-"""Code points below this (the Basic Multilingual Plane) are looked up in one table."""
-
-
-@lru_cache(maxsize=1)
-def _bmp_flags() -> np.ndarray:
-    """The bit flags of every code point of the Basic Multilingual Plane (built once, 64 KB)."""
-    return np.fromiter((_flags_of(c) for c in range(_BMP)), dtype=np.uint8, count=_BMP)
-
-
-def _char_flags(codes: np.ndarray) -> np.ndarray:
-    """The bit flags of each code point: a table lookup, and per distinct character beyond it."""
-    flags = _bmp_flags()[np.minimum(codes, _BMP - 1)]
-    beyond = codes >= _BMP
-    if beyond.any():
-        unique, inverse = np.unique(codes[beyond], return_inverse=True)
-        flags[beyond] = np.array([_flags_of(int(c)) for c in unique], dtype=np.uint8)[inverse]
-    return flags
-
-
-def cue_matrix(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def cue_matrix(texts: list[str], terms: tuple) -> tuple[np.ndarray, np.ndarray]:
     """Each text's cue-lexicon counts per category (log scale) and share of stopwords; and
     the same summed per kind of non-article text (pitch, notice, furniture), which
     neighbours also see. The lexicons know words in many languages, so a pitch worded in a
     way the training pages never used still lights up its category."""
-    counts = cue_counts(texts)
+    counts = cue_counts(texts, terms)
     stop = stopword_share(texts)[:, None]
     index = {name: i for i, name in enumerate(CATEGORIES)}
     kinds = np.column_stack([counts[:, [index[c] for c in members]].sum(axis=1)
@@ -227,8 +195,8 @@ def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
     order, rank, size = page_order(X)
     texts = X["text"].astype(str).to_numpy()
     page_ids = X["page_id"].to_numpy()
-    dup = pd.Series(list(zip(page_ids, texts))).map(
-        pd.Series(list(zip(page_ids, texts))).value_counts()).to_numpy(dtype=float)
+    dup = (pd.DataFrame({"page": page_ids, "text": texts}).groupby(["page", "text"], sort=False)
+           ["text"].transform("size").to_numpy(dtype=float))
     first_text = {page_ids[i]: texts[i] for i in order[rank[order] == 0]}
     in_title = np.array([len(t) > 15 and t != first_text[p] and t in first_text[p]
                          for t, p in zip(texts, page_ids)], dtype=float)
@@ -299,7 +267,7 @@ class LayoutFeatures(TransformerMixin, BaseEstimator):
         if not self.cues:
             own = np.hstack([shape, page])
             return np.hstack([own, neighbour_values(own, X, self.offsets, self.windows)])
-        cues, cue_kinds = cue_matrix(X["text"].astype(str).tolist())
+        cues, cue_kinds = cue_matrix(X["text"].astype(str).tolist(), self.cue_terms_)
         context = np.hstack([shape, page, cue_kinds])
         return np.hstack([shape, page, cues,
                           neighbour_values(context, X, self.offsets, self.windows)])
@@ -309,6 +277,7 @@ class LayoutFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, X: pd.DataFrame, y=None) -> np.ndarray:
+        self.cue_terms_ = lexicon_terms() if self.cues else ()
         raw = self._raw(X)
         self.mean_ = raw.mean(axis=0)
         self.scale_ = raw.std(axis=0)

@@ -10,7 +10,6 @@ match its own.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import platform
 import warnings
@@ -28,7 +27,7 @@ from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
 from .errors import ModelFileError
 
 FORMAT = "paywall-classifier-model"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "default.joblib"
 ZLIB_MAGIC = b"x"
 """First byte of a zlib stream (joblib's ``compress=("zlib", ...)`` files); a pickle starts
@@ -105,23 +104,6 @@ def _load_skops(path: Path):
     return skops.io.load(path, trusted=wanted)
 
 
-def _skops_ready(model):
-    """A shallow copy of ``model`` whose TF-IDF vocabularies map terms to Python ints: skops
-    writes each NumPy integer as a file of its own, which takes minutes for 100,000 terms."""
-    text = getattr(model, "text_", None)
-    if text is None:
-        return model
-    model, text = copy.copy(model), copy.copy(text)
-    for name in ("word_", "char_"):
-        vectorizer = getattr(text, name, None)
-        if hasattr(vectorizer, "vocabulary_"):
-            vectorizer = copy.copy(vectorizer)
-            vectorizer.vocabulary_ = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-            setattr(text, name, vectorizer)
-    model.text_ = text
-    return model
-
-
 def is_skops(path: str | Path) -> bool:
     """Whether a model path names a skops file (by its extension)."""
     return Path(path).suffix.lower() == SKOPS_SUFFIX
@@ -164,8 +146,7 @@ def save_model(model, path: str | Path, *, metadata: dict | None = None) -> Path
     if is_skops(path):
         import skops.io
 
-        skops.io.dump({**bundle, "model": _skops_ready(model)}, path,
-                      compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        skops.io.dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     else:
         joblib.dump(bundle, path, compress=("zlib", 3))
     Path(f"{path}.sha256").write_text(f"{file_sha256(path)}  {path.name}\n")

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from classifier.features import (LayoutFeatures, _char_flags, _flags_of, neighbour_values,
+from classifier.features import (LayoutFeatures, neighbour_values,
                                  page_order, shape_matrix, site_repetition)
 from classifier.text_features import TextFeatures, char_ngram_counts, neighbour_sum
 
@@ -97,9 +97,3 @@ def test_char_ngram_counts_give_zero_rows_for_texts_too_short_for_any_ngram():
     assert counts.nnz == 0
 
 
-def test_character_flags_from_the_table_match_each_characters_own_flags():
-    # Letters, digits, spaces and punctuation of several scripts, a lone surrogate, emoji and
-    # other code points beyond the table (which are looked up one by one).
-    codes = np.array([ord(c) for c in "Aa9 _,.!?Éß\u00a0\u3000中、。Ωω١"]
-                     + [0xD800, 0xFFFF, 0x10000, 0x1F600, 0x1D400, 0x10FFFF], dtype=np.uint32)
-    assert _char_flags(codes).tolist() == [_flags_of(int(c)) for c in codes]
