@@ -4,6 +4,9 @@ from __future__ import annotations
 
 BODY = "body"
 PAYWALL = "paywall"
+NEWSLETTER = "newsletter"
+"""The ``fine`` value of a paywall block that is a newsletter sign-up, not a reader-revenue
+pitch: it is removed like any pitch, but does not make a page paywalled."""
 
 DEFAULT_LABELS: dict[str, str] = {
     "body": "the article's own text: paragraphs, in-article subheadings, quotes, list items "
@@ -18,8 +21,9 @@ DEFAULT_LABELS: dict[str, str] = {
 
 REQUIRED_COLUMNS = ("publisher", "page_id", "position", "text", "label")
 """The columns of a labelled block table (one row per block)."""
-OPTIONAL_COLUMNS = {"lang": "und"}
-"""Optional columns of a block table and the value they take when absent."""
+OPTIONAL_COLUMNS = {"lang": "und", "fine": ""}
+"""Optional columns of a block table and the value they take when absent: the language, and
+a finer kind within a label (:data:`NEWSLETTER` for newsletter sign-ups among paywall blocks)."""
 
 DOM_FEATURES = (
     "dom_depth", "dom_link_share", "dom_in_link",

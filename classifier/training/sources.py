@@ -28,9 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DatasetError
+from ..schema import NEWSLETTER, PAYWALL
 
 LABEL_CODES = {"B": "body", "O": "boilerplate", "P": "paywall", "D": "disclaimer"}
 REQUIRED_META = ("publisher", "lang", "kind")
+_NEWSLETTER_SNIPPET = re.compile(r"newsletter|nieuwsbrief|mailmag", re.I)
+"""Snippet names whose paywall lines are a newsletter sign-up box (fine label ``newsletter``)."""
 _SECTION = re.compile(r"^===\s+(snippet|page)\s+([A-Za-z0-9][A-Za-z0-9_.-]*)\s*$")
 _META = re.compile(r"^([a-z_]+):\s*(.+)$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -99,24 +102,28 @@ def _read(path: Path) -> _Source:
     return src
 
 
-def _expand(src: _Source, path: Path, slug: str) -> list[tuple[str, str]]:
-    """Replace the ``@snippet`` lines of one page by the snippet's lines."""
-    out: list[tuple[str, str]] = []
+def _expand(src: _Source, path: Path, slug: str) -> list[tuple[str, str, str]]:
+    """Replace the ``@snippet`` lines of one page by the snippet's lines: (label, text, fine),
+    fine being ``newsletter`` for the paywall lines of a newsletter snippet."""
+    out: list[tuple[str, str, str]] = []
     for label, text, number in src.pages[slug]:
         if label != "@":
-            out.append((label, text))
+            out.append((label, text, ""))
             continue
         if text not in src.snippets:
             raise SourceError(f"{path}:{number}: unknown snippet {text!r}")
+        newsletter = _NEWSLETTER_SNIPPET.search(text) is not None
         for inner_label, inner_text, inner_number in src.snippets[text]:
             if inner_label == "@":
                 raise SourceError(f"{path}:{inner_number}: snippets cannot include snippets")
-            out.append((inner_label, inner_text))
+            fine = NEWSLETTER if newsletter and inner_label == PAYWALL else ""
+            out.append((inner_label, inner_text, fine))
     return out
 
 
 def parse_source(path: str | Path) -> list[dict[str, object]]:
-    """Return the block rows (publisher, page_id, position, text, label, lang, kind) of one file."""
+    """Return the block rows (publisher, page_id, position, text, label, fine, lang, kind) of
+    one file."""
     path = Path(path)
     src = _read(path)
     missing = [key for key in REQUIRED_META if key not in src.meta]
@@ -130,11 +137,11 @@ def parse_source(path: str | Path) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for slug in src.pages:
         blocks = _expand(src, path, slug)
-        if not any(label == "body" for label, _ in blocks):
+        if not any(label == "body" for label, _, _ in blocks):
             raise SourceError(f"{path}: page {slug!r} has no body line")
-        for position, (label, text) in enumerate(blocks):
+        for position, (label, text, fine) in enumerate(blocks):
             rows.append({"publisher": publisher, "page_id": f"{publisher}/{slug}",
-                         "position": position, "text": text, "label": label,
+                         "position": position, "text": text, "label": label, "fine": fine,
                          "lang": src.meta["lang"], "kind": src.meta["kind"]})
     return rows
 

@@ -1,8 +1,9 @@
 """Compose fictional publishers and whole pages from a language kit (:mod:`classifier.kits`).
 
 Each generated publisher draws its template once (its menu, footer, cookie banner, paywall
-box, newsletter box, notices, which furniture it has at all) from the kit's pools, and keeps
-it on all its pages, as real sites do; each page carries one of the kit's articles, used on
+box, newsletter box, which notices it carries, which furniture it has at all) from the kit's
+pools, and keeps it on all its pages, as real sites do (half of its notices are worded per
+article, as credits and advice notes are); each page carries one of the kit's articles, used on
 no other page. Every choice comes from a random generator seeded by the language and the
 publisher's index, so the same kit always gives the same rows.
 """
@@ -12,6 +13,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..schema import NEWSLETTER, PAYWALL
 from .kits import Article, Kit, kit_problems, read_kit
 from .sources import SourceError, parse_sources
 
@@ -31,6 +33,9 @@ NOTICE_SHARES = {"d-wire": 0.45, "d-credit": 0.3, "d-affiliate": 0.15, "d-invest
                  "d-medical": 0.15, "d-ai": 0.15, "d-opinion": 0.15, "d-external": 0.12,
                  "d-personal": 0.12, "d-licence": 0.1, "d-sponsored": 0.1}
 """How often a publisher carries each kind of notice under its free articles."""
+FIXED_NOTICE_SHARE = 0.5
+"""Share of a publisher's notice kinds worded the same on every page (a template text); the
+others are worded per article, as credits, affiliate and advice notes often are."""
 
 
 @dataclass
@@ -50,7 +55,7 @@ class _Template:
     newsletter: list[Line]
     donate: list[Line]
     app: list[Line]
-    notices: list[Line]
+    notices: dict[str, str | None]
     promo: list[Line]
     theme: list[Line]
     title_style: str
@@ -119,8 +124,8 @@ def _template(kit: Kit, name: str, rng: random.Random) -> _Template:
     footer += _lines("boilerplate", _pick(rng, p["footer"], 0, 3))
     has_paywall = rng.random() < 0.7
     paywall, cut = _paywall_box(kit, rng) if has_paywall else ([], None)
-    notices = [("disclaimer", rng.choice(p[k])) for k, share in NOTICE_SHARES.items()
-               if rng.random() < share]
+    notices = {kind: rng.choice(p[kind]) if rng.random() < FIXED_NOTICE_SHARE else None
+               for kind, share in NOTICE_SHARES.items() if rng.random() < share}
     has = {key: rng.random() < share for key, share in (
         ("related", 0.85), ("teasers", 0.3), ("comments", 0.3), ("widgets", 0.45),
         ("ads", 0.5), ("inline", 0.4), ("tags", 0.5), ("caption", 0.6), ("dek", 0.7),
@@ -132,7 +137,7 @@ def _template(kit: Kit, name: str, rng: random.Random) -> _Template:
         paywall=paywall, paywall_share=rng.choice([0.5, 0.7, 1.0]), cut_after=cut,
         lone_share=rng.choice([0.0, 0.3, 0.6]),
         badge=_lines("paywall", _pick(rng, p["pw-badge"], 1, 1)) if rng.random() < 0.4 else [],
-        newsletter=(_lines("paywall", _pick(rng, p["pw-newsletter"], 3, 6))
+        newsletter=(_lines(NEWSLETTER, _pick(rng, p["pw-newsletter"], 3, 6))
                     if rng.random() < 0.55 else []),
         donate=(_lines("paywall", _pick(rng, p["pw-donate"], 1, 3))
                 if not has_paywall or rng.random() < 0.2 else []),
@@ -223,7 +228,8 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
     if t.app and rng.random() < 0.5:
         page += t.app
     if not walled:
-        page += [n for n in t.notices if rng.random() < 0.8]
+        page += [("disclaimer", text or rng.choice(p[kind])) for kind, text in t.notices.items()
+                 if rng.random() < 0.8]
     if t.has["tags"]:
         page += _lines("boilerplate", _pick(rng, p["tags"], 2, 6))
     page += t.share
@@ -266,8 +272,11 @@ def synth_rows(kit: Kit, pages_per_publisher: int = PAGES_PER_PUBLISHER) -> list
         for article in articles:
             others = [h for h in headlines if h != article.headline]
             for position, (label, text) in enumerate(_page(kit, template, article, rng, others)):
+                # newsletter-box lines are paywall blocks of the fine kind "newsletter"
+                fine = NEWSLETTER if label == NEWSLETTER else ""
                 rows.append({"publisher": publisher, "page_id": f"{publisher}/{article.slug}",
-                             "position": position, "text": text, "label": label,
+                             "position": position, "text": text,
+                             "label": PAYWALL if fine else label, "fine": fine,
                              "lang": kit.lang, "kind": KIND})
     return rows
 
