@@ -5,12 +5,16 @@ around it, fitted once per distinct row. Stage two is a gradient boosted model o
 layout features of the block and its neighbours (shape, position, prose around it, and the
 cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches and notices in
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
-scores while training, so it learns how far to trust them on sites it has never seen). Its
-probabilities are calibrated with a sigmoid on held-out publishers; the calibrated models of
-the calibration folds are averaged. Stage two also sees how often the block's text repeats on
+scores while training, so it learns how far to trust them on sites it has never seen). It is
+fitted on all the rows, and its probabilities are calibrated with a sigmoid fitted on held-out
+publishers. Stage two also sees how often the block's text repeats on
 the other pages of its site, where the batch holds several pages of the site (a missing value
 otherwise; it is hidden for a random half of the training pages, so that the model learns to
 score a page alone as well as one among its site's pages).
+
+When the training blocks carry the ``fine`` column, a logistic regression over the text
+features also learns which paywall blocks are newsletter sign-ups, so that the page verdict can
+tell a page with a sign-up box from a paywalled one (the block labels do not change).
 
 Blocks cut from HTML (with the ``dom_*`` columns of :mod:`classifier.dom`) are also seen by a
 DOM view: a gradient boosted model over the layout and DOM features alone, trained on the
@@ -27,6 +31,7 @@ from joblib import Parallel, delayed
 from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_class_weight
@@ -34,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .errors import DatasetError
 from .features import LayoutFeatures, neighbour_names, neighbour_values, site_repetition
-from .schema import BODY, DOM_FEATURES
+from .schema import BODY, DOM_FEATURES, NEWSLETTER, PAYWALL
 from .text_features import TextFeatures
 
 MAX_BLOCK_CHARS = 20_000
@@ -198,13 +203,27 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         layout = self.layout_.transform(X) if layout is None else layout
         return np.hstack([layout, scores, neighbour_values(scores, X)])
 
-    def _calibrated_second_stage(self, inputs: np.ndarray, y: np.ndarray, groups: np.ndarray,
-                                 *, ensemble: bool) -> CalibratedClassifierCV:
-        """Stage two with sigmoid calibration fitted on held-out publishers; ``ensemble`` keeps
-        the per-fold models (cheaper to train) instead of refitting one on all the data."""
+    def _calibrated_second_stage(self, inputs: np.ndarray, y: np.ndarray,
+                                 groups: np.ndarray) -> CalibratedClassifierCV:
+        """Stage two refitted on all the rows, with a sigmoid calibration fitted on the
+        predictions of models that did not see the publisher (one model to score with: half
+        the trees of averaging the calibration folds' models, and better in CV)."""
         splits = list(GroupKFold(self.calibration_folds).split(inputs, y, groups))
         return CalibratedClassifierCV(self._second_stage(), method="sigmoid", cv=splits,
-                                      ensemble=ensemble, n_jobs=self.n_jobs).fit(inputs, y)
+                                      ensemble=False, n_jobs=self.n_jobs).fit(inputs, y)
+
+    def _fit_newsletter(self, X: pd.DataFrame, text: sp.csr_matrix,
+                        y: np.ndarray) -> LogisticRegression | None:
+        """Which paywall blocks are newsletter sign-ups (the ``fine`` column), from their text
+        and the words around them; None when the training blocks do not say."""
+        if "fine" not in X.columns or PAYWALL not in self.classes_:
+            return None
+        rows = np.flatnonzero(y == PAYWALL)
+        newsletter = (X["fine"].fillna("").to_numpy()[rows] == NEWSLETTER)
+        if newsletter.all() or not newsletter.any():
+            return None
+        return LogisticRegression(solver="liblinear", class_weight="balanced",
+                                  random_state=self.random_state).fit(text[rows], newsletter)
 
     def _training_repetition(self, X: pd.DataFrame) -> np.ndarray:
         """Site repetition of the training blocks, hidden (NaN) on a random half of the pages."""
@@ -232,20 +251,34 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.layout_ = LayoutFeatures(cues=self.cues)
         layout = self.layout_.fit_transform(X)
         self.first_stage_, out_of_fold = self._first_stage_fits(text, y, groups)
+        self.newsletter_ = self._fit_newsletter(X, text, y)
         second = self._stage_two_inputs(X, out_of_fold, layout)
         self.second_stage_ = self._calibrated_second_stage(
-            np.hstack([second, self._training_repetition(X)]), y, groups, ensemble=True)
+            np.hstack([second, self._training_repetition(X)]), y, groups)
         self.dom_stage_ = (self._calibrated_second_stage(np.hstack([layout, dom_inputs(X)]), y,
-                                                         groups, ensemble=False)
+                                                         groups)
                            if has_dom(X) else None)
         self.n_features_in_ = len(BLOCK_COLUMNS)
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of each label (columns in ``classes_`` order) for each block."""
+        return self.predict_proba_and_newsletter(X)[0]
+
+    def predict_proba_and_newsletter(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba`, and for each block the probability that, as a pitch, it is a
+        newsletter sign-up rather than a reader-revenue pitch (zeros when the model was
+        trained without the ``fine`` column); the page verdict discounts sign-ups."""
         check_is_fitted(self, "second_stage_")
         X = read_prefix(check_block_frame(X), self.max_block_chars)
-        scores = self.first_stage_.decision_function(self.text_.transform(X))
+        text = self.text_.transform(X)
+        newsletter = (self.newsletter_.predict_proba(text)[:, 1] if self.newsletter_ is not None
+                      else np.zeros(len(X)))
+        return self._proba(X, text), newsletter
+
+    def _proba(self, X: pd.DataFrame, text: sp.csr_matrix) -> np.ndarray:
+        """The calibrated probabilities of the (prefix-cut) blocks ``X`` with text features ``text``."""
+        scores = self.first_stage_.decision_function(text)
         layout = self.layout_.transform(X)
         repetition = site_repetition(X, site_column(X))[:, None]
         proba = self.second_stage_.predict_proba(

@@ -16,6 +16,8 @@ from .persist import load_model
 
 PAYWALL_TOP_K = 3
 """The page verdict is the mean of the ``PAYWALL_TOP_K`` highest paywall probabilities."""
+NEWSLETTER_COLUMN = "newsletter"
+"""The column of a scored frame with each block's newsletter sign-up probability."""
 
 
 def _resolve(model: BlockClassifier | None) -> BlockClassifier:
@@ -23,20 +25,22 @@ def _resolve(model: BlockClassifier | None) -> BlockClassifier:
 
 
 def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> pd.DataFrame:
-    """Score a block DataFrame of one or many pages: adds ``label`` and ``proba_<label>``
-    (the ``text`` column keeps every block whole, however much of it the model reads)."""
+    """Score a block DataFrame of one or many pages: adds ``label``, ``proba_<label>`` and
+    ``newsletter`` (how likely the block, as a pitch, is a newsletter sign-up; the page verdict
+    discounts those). The ``text`` column keeps every block whole, however much of it the
+    model reads."""
     model = _resolve(model)
     out = blocks.copy()
+    columns = ["label"] + [f"proba_{label}" for label in model.classes_] + [NEWSLETTER_COLUMN]
     if len(out) == 0:
-        out["label"] = pd.Series(dtype=str)
-        for label in model.classes_:
-            out[f"proba_{label}"] = pd.Series(dtype=float)
+        for column in columns:
+            out[column] = pd.Series(dtype=str if column == "label" else float)
         return out
-    proba = model.predict_proba(out)
-    scores = pd.DataFrame(proba, index=out.index,
-                          columns=[f"proba_{label}" for label in model.classes_])
+    proba, newsletter = model.predict_proba_and_newsletter(out)
+    scores = pd.DataFrame(proba, index=out.index, columns=columns[1:-1])
     scores.insert(0, "label", labels_from_proba(proba, model.classes_))
-    return pd.concat([out.drop(columns=scores.columns, errors="ignore"), scores], axis=1)
+    scores[NEWSLETTER_COLUMN] = newsletter
+    return pd.concat([out.drop(columns=columns, errors="ignore"), scores], axis=1)
 
 
 def score_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
@@ -55,11 +59,16 @@ def label_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
 
 
 def paywall_score(scored: pd.DataFrame) -> float:
-    """How sure we are that a scored page shows a paywall (0 when the model has no such label)."""
+    """How sure we are that a scored page shows a paywall: the mean of its ``PAYWALL_TOP_K``
+    highest probabilities of a reader-revenue pitch (a paywall block that is not a newsletter
+    sign-up); 0 when the model has no paywall label."""
     column = f"proba_{PAYWALL}"
     if column not in scored or len(scored) == 0:
         return 0.0
-    return float(np.sort(scored[column].to_numpy())[-PAYWALL_TOP_K:].mean())
+    pitch = scored[column].to_numpy(dtype=float)
+    if NEWSLETTER_COLUMN in scored:
+        pitch = pitch * (1.0 - scored[NEWSLETTER_COLUMN].to_numpy(dtype=float))
+    return float(np.sort(pitch)[-PAYWALL_TOP_K:].mean())
 
 
 def body_text(scored: pd.DataFrame) -> str:

@@ -38,6 +38,23 @@ def test_a_complete_kit_gives_publishers_of_whole_pages(tmp_path):
     assert footers.nunique() == 1 and len(footers.iloc[0]) >= 6     # a site keeps its template
 
 
+def test_newsletter_box_lines_are_paywall_blocks_of_the_fine_kind_newsletter(tmp_path):
+    rows = pd.DataFrame(synth_rows(read_kit(_tiny_kit(tmp_path, articles=40))))
+    sign_ups = rows["text"].str.startswith("pw-newsletter ")
+    assert sign_ups.any()
+    assert (rows.loc[sign_ups, "label"] == "paywall").all()
+    assert (rows.loc[sign_ups, "fine"] == "newsletter").all()
+    assert (rows.loc[~sign_ups, "fine"] == "").all()
+
+
+def test_a_pool_continued_in_a_later_section_holds_the_lines_of_both(tmp_path):
+    path = _tiny_kit(tmp_path)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("=== pool theme\nO More theme furniture\n")
+    assert read_kit(path).pools["theme"][-1] == "More theme furniture"
+    assert len(read_kit(path).pools["theme"]) == POOLS["theme"][1] + 1
+
+
 def test_generation_is_the_same_every_time(tmp_path):
     kit = read_kit(_tiny_kit(tmp_path))
     assert synth_rows(kit) == synth_rows(kit)

@@ -67,6 +67,23 @@ def test_paywall_score_separates_paywalled_from_free_pages(example_blocks):
     assert paywall_score(score_blocks(ARTICLE_ONLY)) < 0.3
 
 
+SIGN_UP = ["The Harbour Briefing", "Five local stories in your inbox every weekday morning.",
+           "Email address", "Sign me up", "Unsubscribe with one click whenever you like."]
+PITCH = ["Subscribers read on", "You have used this month's free stories on Bayside Echo.",
+         "Digital pass", "£1.50 a week for the first three months", "Stop whenever you like",
+         "Already a subscriber? Sign in"]
+
+
+def test_the_page_verdict_counts_paywalls_and_not_newsletter_sign_ups():
+    story, footer = ARTICLE_ONLY[:-3], ARTICLE_ONLY[-3:]
+    with_sign_up = score_blocks(story + SIGN_UP + footer)
+    with_pitch = score_blocks(story + PITCH + footer)
+    sign_up_rows = with_sign_up.iloc[len(story):len(story) + len(SIGN_UP)]
+    assert (sign_up_rows["label"] != "body").all()            # removed all the same
+    assert sign_up_rows["newsletter"].mean() > 0.5
+    assert paywall_score(with_pitch) - paywall_score(with_sign_up) > 0.3
+
+
 def test_article_without_furniture_keeps_its_paragraphs():
     labels = label_blocks(ARTICLE_ONLY)
     assert [lab for text, lab in zip(ARTICLE_ONLY, labels) if len(text) > 100] == ["body"] * 4

@@ -44,6 +44,17 @@ def test_pages_expand_snippets_in_place(tmp_path):
     assert {r["lang"] for r in rows} == {"en"}
 
 
+def test_paywall_lines_of_a_newsletter_snippet_are_of_the_fine_kind_newsletter(tmp_path):
+    text = SOURCE.replace("=== snippet menu", "=== snippet newsletter-box\nO Morning Notes\n"
+                          "P Sign up for Morning Notes\n\n=== snippet menu")
+    text = text.replace("B Only body here.", "B Only body here.\n@newsletter-box")
+    rows = [r for r in parse_source(write(tmp_path, text)) if r["page_id"] == "test-gazette/second"]
+    assert [(r["label"], r["fine"]) for r in rows] == [
+        ("body", ""), ("boilerplate", ""), ("paywall", "newsletter")]
+    first = [r for r in parse_source(write(tmp_path, text)) if r["page_id"] == "test-gazette/first"]
+    assert {r["fine"] for r in first} == {""}              # a paywall line outside the snippet
+
+
 @pytest.mark.parametrize("text, message", [
     (SOURCE.replace("B Only body here.", "O Only furniture."), "page 'second' has no body line"),
     (SOURCE.replace("@menu\nO Mill", "@sidebar\nO Mill"), "unknown snippet 'sidebar'"),
