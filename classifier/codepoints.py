@@ -28,10 +28,6 @@ class Joined:
     doc: np.ndarray
     lengths: np.ndarray
 
-    @property
-    def n_texts(self) -> int:
-        return len(self.lengths)
-
 
 def join_texts(texts: list[str]) -> Joined:
     """The code points of ``texts``, joined (see :class:`Joined`)."""

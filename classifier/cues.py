@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .codepoints import WORD, char_flags, join_texts, run_hashes, word_runs
+from .codepoints import WORD, Joined, char_flags, join_texts, run_hashes, word_runs
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 
@@ -100,14 +100,20 @@ def _automaton(terms: tuple[tuple[str, tuple[int, ...]], ...]):
     return automaton
 
 
-def cue_counts(texts: list[str], terms: tuple[tuple[str, tuple[int, ...]], ...]) -> np.ndarray:
+def fold_texts(texts: list[str]) -> Joined:
+    """The texts case-folded and joined: what :func:`cue_counts` and :func:`stopword_share`
+    read (folded once for both)."""
+    return join_texts([t.casefold() for t in texts])
+
+
+def cue_counts(joined: Joined, terms: tuple[tuple[str, tuple[int, ...]], ...]) -> np.ndarray:
     """How many of ``terms`` (from :func:`lexicon_terms`) of each category (columns in
-    ``CATEGORIES`` order) each text holds; a term counts where it starts a word (or anywhere,
-    in spaceless scripts). The automaton runs once over all the texts, joined."""
-    out = np.zeros((len(texts), len(CATEGORIES)), dtype=np.float32)
-    if not terms or not texts:
+    ``CATEGORIES`` order) each text of ``joined`` (from :func:`fold_texts`) holds; a term counts
+    where it starts a word (or anywhere, in spaceless scripts). The automaton runs once over
+    all the texts, joined."""
+    out = np.zeros((len(joined.lengths), len(CATEGORIES)), dtype=np.float32)
+    if not terms or not len(joined.lengths):
         return out
-    joined = join_texts([t.casefold() for t in texts])
     columns, starts, anchored = [], [], []
     for end, (length, word_start, categories) in _automaton(terms).iter(joined.string):
         starts.extend([end - length + 1] * len(categories))
@@ -145,17 +151,18 @@ def _stopword_hashes() -> np.ndarray:
     return np.unique(run_hashes(joined, starts, ends))
 
 
-def stopword_share(texts: list[str]) -> np.ndarray:
-    """Share of each text's words (runs of word characters) that are a stopword in some
-    language: high in prose of any language, low in menus, names, prices and headlines."""
-    joined = join_texts([t.casefold() for t in texts])
+def stopword_share(joined: Joined) -> np.ndarray:
+    """Share of the words (runs of word characters) of each text of ``joined`` (from
+    :func:`fold_texts`) that are a stopword in some language: high in prose of any language,
+    low in menus, names, prices and headlines."""
+    n_texts = len(joined.lengths)
     starts, ends = word_runs(joined)
     table = _stopword_hashes()
     hashes = run_hashes(joined, starts, ends)
     at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
     doc = joined.doc[starts]
-    words = np.bincount(doc, minlength=len(texts))
-    stops = np.bincount(doc, weights=table[at] == hashes, minlength=len(texts))
+    words = np.bincount(doc, minlength=n_texts)
+    stops = np.bincount(doc, weights=table[at] == hashes, minlength=n_texts)
     return (stops / np.maximum(words, 1)).astype(np.float32)
 
 

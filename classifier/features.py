@@ -7,7 +7,6 @@ Every transformer here takes a block DataFrame with the columns ``page_id``, ``p
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .codepoints import COMMA, DIGIT, LETTER, LOWER, SPACE, STOP, UPPER, WORD, char_flags, join_texts
-from .cues import CATEGORIES, cue_counts, lexicon_terms, stopword_share
+from .cues import CATEGORIES, cue_counts, fold_texts, lexicon_terms, stopword_share
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 """Blocks before (negative) and after (positive) whose features each block also sees."""
@@ -182,8 +181,9 @@ def cue_matrix(texts: list[str], terms: tuple) -> tuple[np.ndarray, np.ndarray]:
     the same summed per kind of non-article text (pitch, notice, furniture), which
     neighbours also see. The lexicons know words in many languages, so a pitch worded in a
     way the training pages never used still lights up its category."""
-    counts = cue_counts(texts, terms)
-    stop = stopword_share(texts)[:, None]
+    folded = fold_texts(texts)
+    counts = cue_counts(folded, terms)
+    stop = stopword_share(folded)[:, None]
     index = {name: i for i, name in enumerate(CATEGORIES)}
     kinds = np.column_stack([counts[:, [index[c] for c in members]].sum(axis=1)
                              for members in _CUE_KINDS.values()])

@@ -15,7 +15,7 @@ from .pages import page_blocks, read_page_file
 from .persist import load_model
 
 PAYWALL_TOP_K = 3
-"""The page verdict is the mean of the ``PAYWALL_TOP_K`` highest paywall probabilities."""
+"""The page verdict is the mean of the ``PAYWALL_TOP_K`` highest pitch probabilities."""
 NEWSLETTER_COLUMN = "newsletter"
 """The column of a scored frame with each block's newsletter sign-up probability."""
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
 from classifier.codepoints import char_flags, flags_of, join_texts, run_hashes, word_runs
-from classifier.cues import _stopwords, stopword_share
+from classifier.cues import _stopwords, fold_texts, stopword_share
 from classifier.text_features import vocabulary_table, word_ngram_counts
 
 # Text from several scripts, digits, punctuation, spaces and characters beyond the BMP.
@@ -74,4 +74,4 @@ def test_stopword_share_is_the_share_of_words_in_the_stoplists(texts):
     for text in texts:
         words = re.findall(r"\w+", text.casefold())
         want.append(sum(w in stop for w in words) / len(words) if words else 0.0)
-    assert np.allclose(stopword_share(texts), np.asarray(want, dtype=np.float32))
+    assert np.allclose(stopword_share(fold_texts(texts)), np.asarray(want, dtype=np.float32))

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.cues import (CATEGORIES, LEXICON_DIR, cue_counts, lexicon_terms, read_lexicon,
-                             stopword_share)
+from classifier.cues import (CATEGORIES, LEXICON_DIR, cue_counts, fold_texts, lexicon_terms,
+                             read_lexicon, stopword_share)
 from conftest import ROOT
 
 LEXICONS = sorted(LEXICON_DIR.glob("*.tsv"))
@@ -20,22 +20,22 @@ def _column(name: str) -> int:
 
 
 def test_a_stem_matches_its_inflections_at_a_word_start_only():
-    counts = cue_counts(["Jetzt abonnieren", "Ihr Abonnement", "Kabonnen"], TERMS)
+    counts = cue_counts(fold_texts(["Jetzt abonnieren", "Ihr Abonnement", "Kabonnen"]), TERMS)
     subscribe = counts[:, _column("subscribe")]
     assert subscribe[0] >= 1 and subscribe[1] >= 1 and subscribe[2] == 0
 
 
 def test_terms_of_spaceless_scripts_match_inside_a_run_of_text():
-    assert cue_counts(["今すぐ会員登録して続きを読む"], TERMS)[0].sum() >= 1
+    assert cue_counts(fold_texts(["今すぐ会員登録して続きを読む"]), TERMS)[0].sum() >= 1
 
 
 def test_texts_without_any_cue_give_zero_rows():
-    assert not cue_counts(["", "12345", "Xqzv Wrrk"], TERMS).any()
+    assert not cue_counts(fold_texts(["", "12345", "Xqzv Wrrk"]), TERMS).any()
 
 
 def test_stopword_share_is_high_in_prose_and_low_in_a_menu():
-    prose, menu = stopword_share(["The council said that it would not vote on the plan.",
-                                  "Weather Traffic Podcasts"])
+    prose, menu = stopword_share(fold_texts(["The council said that it would not vote on the plan.",
+                                             "Weather Traffic Podcasts"]))
     assert prose > 0.3 and menu == 0.0
 
 
@@ -98,4 +98,4 @@ def test_cue_counts_of_joined_texts_equal_counting_each_text_alone(texts):
                 if not ("会" in term or start == 0 or not folded[start - 1].isalnum()):
                     continue
                 want[row, list(categories)] += 1
-    assert np.array_equal(cue_counts(texts, terms), want)
+    assert np.array_equal(cue_counts(fold_texts(texts), terms), want)
