@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pandas as pd
 from .errors import DatasetError
 from .formats import SUFFIXES, file_kind, open_jsonl
 from .schema import DEFAULT_LABELS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+logger = logging.getLogger(__name__)
 
 DIGEST_COLUMN = "text_digest"
 """Optional column (written by ``prelabel``) holding each block's :func:`text_digest`."""
@@ -163,7 +166,18 @@ def load_dataset(paths: str | Path | Iterable[str | Path], *,
     merged.attrs["sources"] = {str(path): {"pages": int(f["page_id"].nunique()),
                                            "publishers": sorted(f["publisher"].unique().tolist())}
                                for path, f in zip(sources, frames)}
+    _log_sources(merged)
     return merged
+
+
+def _log_sources(df: pd.DataFrame) -> None:
+    """One info line per file merged into ``df`` (its pages and publishers), then the total."""
+    for path, info in df.attrs["sources"].items():
+        names = info["publishers"]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logger.info("%s: %d pages of %s", path, info["pages"], shown)
+    logger.info("%d blocks, %d pages, %d publishers", len(df), df["page_id"].nunique(),
+                df["publisher"].nunique())
 
 
 def write_dataset(df: pd.DataFrame, path: str | Path) -> None:

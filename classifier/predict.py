@@ -5,14 +5,17 @@ with the page-aware model, keep the body, and summarise how likely the page is p
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
 from .blocks import Limits, check_blocks
-from .schema import BODY, PAYWALL
 from .model import BlockClassifier, labels_from_proba
 from .pages import page_blocks, read_page_file
 from .persist import load_model
+from .schema import BODY, PAYWALL
 
 PAYWALL_TOP_K = 3
 """The page verdict is the mean of the ``PAYWALL_TOP_K`` highest pitch probabilities."""
@@ -69,6 +72,22 @@ def paywall_score(scored: pd.DataFrame) -> float:
     if NEWSLETTER_COLUMN in scored:
         pitch = pitch * (1.0 - scored[NEWSLETTER_COLUMN].to_numpy(dtype=float))
     return float(np.sort(pitch)[-PAYWALL_TOP_K:].mean())
+
+
+def label_lines(name: str, scored: pd.DataFrame, fmt: str = "tsv") -> Iterator[str]:
+    """A scored page as ``label`` prints it: ``tsv`` (a line with the page's verdict, then
+    label, its probability and text per block) or ``jsonl`` (every probability per block)."""
+    proba_columns = [c for c in scored.columns if c.startswith("proba_")]
+    if fmt == "tsv":
+        yield f"# {name}\tpaywall_score={paywall_score(scored):.3f}"
+    for position, row in enumerate(scored.itertuples(index=False)):
+        if fmt == "tsv":
+            yield f"{row.label}\t{float(getattr(row, f'proba_{row.label}')):.3f}\t{row.text}"
+        else:
+            yield json.dumps({"page": name, "position": position, "text": row.text,
+                              "label": row.label, **{c: round(float(getattr(row, c)), 4)
+                                                     for c in proba_columns}},
+                             ensure_ascii=False)
 
 
 def body_text(scored: pd.DataFrame) -> str:

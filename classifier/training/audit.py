@@ -82,3 +82,17 @@ def format_issues(issues: pd.DataFrame, *, width: int = 70) -> str:
         lines.append(f"{row.score:5.2f}  {row.label:<11} {row.suggested:<11} "
                      f"{row.page_id:<40} {row.position:>4} {getattr(row, 'blocks', 1):>6}  {text}")
     return "\n".join(lines)
+
+
+def audit_report(issues: pd.DataFrame, n_blocks: int, *, top: int = 30,
+                 per_block: bool = False) -> tuple[str, pd.DataFrame]:
+    """The audit as text (how many blocks are disputed, then the ``top`` most disputed) and
+    its rows: one per block with ``per_block``, else one per publisher's repeated text."""
+    lines = [(f"{len(issues):,} of {n_blocks:,} blocks ({len(issues) / max(n_blocks, 1):.1%}) "
+              "have a confident out-of-publisher label that differs from theirs")]
+    if not per_block:
+        issues = group_issues(issues)
+        lines.append(f"{len(issues):,} distinct texts (blocks: how many blocks of the "
+                     "publisher share it)")
+    lines += [f"the {min(top, len(issues))} most disputed:", format_issues(issues.head(top))]
+    return "\n".join(lines), issues

@@ -16,7 +16,9 @@ its other pages, and hurt nowhere? No page is both trained on and scored:
 """
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -266,6 +268,34 @@ def holdout_evaluation(df: pd.DataFrame, publisher: str, before: BlockClassifier
         "control_macro_f1": report["after"]["control"]["macro_f1"]
         - report["baseline"]["control"]["macro_f1"]}
     return report
+
+
+def holdout_report(df: pd.DataFrame, publisher: str, model_path: str | None = None, *,
+                   control_every: int = CONTROL_EVERY, progress: bool = True) -> dict:
+    """:func:`holdout_evaluation` with the model in use read from ``model_path`` (default the
+    bundled one), scored on the controls too only if it records never having seen them."""
+    before, trained_on = before_model(model_path, publisher)
+    controls = control_publishers(df, publisher, control_every)
+    return holdout_evaluation(
+        df, publisher, before, before_name=model_path or "bundled model",
+        before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
+        control_every=control_every, progress=progress)
+
+
+def write_report(report: dict, json_path: str | None, plots: str | None = None, *,
+                 charts: bool = True) -> list[Path]:
+    """Write a report as JSON (``json_path``) and, with ``charts``, its charts (to the folder
+    ``plots``, else beside the JSON); returns the files written."""
+    written = []
+    if json_path:
+        Path(json_path).write_text(json.dumps(report, indent=1))
+        written.append(Path(json_path))
+    if charts and (json_path or plots):
+        from .plots import write_report_plots  # matplotlib, only to draw charts
+
+        stem = Path(json_path).stem if json_path else "evaluation"
+        written += write_report_plots(report, plots or Path(json_path).parent, stem)
+    return written
 
 
 def format_holdout(report: dict) -> str:

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from ..dataset import DIGEST_COLUMN, text_digest, write_dataset
 from ..errors import DatasetError, InputError
 from ..model import BlockClassifier
+from ..pages import is_html_name, read_page_file
 from ..predict import score_frame
 from .sources import is_slug
 
@@ -26,6 +28,18 @@ REVIEW_THRESHOLD = 0.9
 ORDERS = ("uncertainty", "page")
 """Row orders of a review table: least certain block first, or page by page."""
 PROBA_DECIMALS = 4
+
+
+def read_pages(names: list[str], *, html: bool = False,
+               progress: bool = True) -> list[tuple[str, pd.DataFrame]]:
+    """Read page files to pre-label, each named by its file name without the extension; HTML
+    with ``html`` or by name (.html/.htm). Mixing HTML and text files is an error."""
+    if not html and len({is_html_name(name) for name in names}) > 1:
+        raise InputError("prelabel reads pages of one kind at a time: got HTML and text "
+                         "files; pre-label them in two runs (or give --html for all)")
+    return [(Path(name).stem, read_page_file(name, html=html or None))
+            for name in tqdm(names, desc="reading pages", unit="page",
+                             disable=not progress or len(names) < 50)]
 
 
 def page_table(pages: list[tuple[str, list[str] | pd.DataFrame]], publisher: str,

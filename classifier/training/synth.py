@@ -13,9 +13,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from ..dataset import write_dataset
 from ..schema import NEWSLETTER, PAYWALL
 from .kits import Article, Kit, kit_problems, read_kit
-from .sources import SourceError, parse_sources
+from .sources import SourceError, parse_sources, write_pages
 
 PAGES_PER_PUBLISHER = 4
 """Pages of each generated publisher, or more where the kit has too few publisher names
@@ -306,3 +309,18 @@ def dataset_rows(sources: str | Path, kits: str | Path | None = None) -> list[di
     if clash:
         raise SourceError(f"{kits}: generated publisher(s) {clash} also have a source file")
     return rows + generated
+
+
+def build_dataset(sources: str | Path, kits: str | Path | None, output: str | Path,
+                  pages: str | Path | None = None) -> str:
+    """Write the dataset table (and with ``pages``, each page as a text file, one block per
+    line, no labels); returns a summary of what was written."""
+    rows = dataset_rows(sources, kits)
+    df = pd.DataFrame(rows)
+    write_dataset(df, output)
+    summary = (f"wrote {output}: {len(df):,} blocks, {df['page_id'].nunique():,} pages, "
+               f"{df['publisher'].nunique()} publishers, {df['lang'].nunique()} languages")
+    if pages:
+        written = write_pages(rows, pages)
+        summary += f"\nwrote {len(written)} page files (one block per line, no labels) to {pages}"
+    return summary
