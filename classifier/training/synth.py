@@ -29,9 +29,16 @@ KIND = "news (generated from a kit)"
 Line = tuple[str, str]
 
 LONE_POOLS = ("pw-members", "pw-inline", "pw-trial", "pw-terms", "pw-login", "pw-discounts",
-              "pw-donate", "pw-cut", "pw-metered", "pw-regwall", "pw-hardwall", "pw-app")
+              "pw-donate", "pw-cut", "pw-metered", "pw-regwall", "pw-hardwall", "pw-app",
+              "pw-cta", "pw-badge")
 """Pools of the lone pitch lines that some sites set on their own between or after article
-paragraphs (a trial offer, "already a member?", a cancellation term, a reader appeal)."""
+paragraphs, or among the furniture after the article (a trial offer, "already a member?", a
+cancellation term, a reader appeal, a subscribe button, a members-only label)."""
+LONE_NOTICE_POOLS = ("d-external", "d-personal", "d-credit", "d-medical", "d-investment")
+"""Pools of the single notices set where an embed or a claim was: between paragraphs or
+right after the article, on any page (an external-content warning, a first-person note)."""
+LONE_NOTICE_SHARE = 0.15
+"""Share of pages with one such notice."""
 NOTICE_SHARES = {"d-wire": 0.45, "d-credit": 0.3, "d-affiliate": 0.15, "d-investment": 0.15,
                  "d-medical": 0.15, "d-ai": 0.15, "d-opinion": 0.15, "d-external": 0.12,
                  "d-personal": 0.12, "d-licence": 0.1, "d-sponsored": 0.1}
@@ -177,10 +184,9 @@ def _body(article: Article, t: _Template, kit: Kit, rng: random.Random,
     return out
 
 
-def _lone_pitch(body: list[Line], kit: Kit, rng: random.Random) -> list[Line]:
-    """The body with one pitch line of a :data:`LONE_POOLS` pool on its own, mostly right
-    after the last paragraph, sometimes between two paragraphs."""
-    line = ("paywall", rng.choice(kit.pools[rng.choice(LONE_POOLS)]))
+def _lone_line(body: list[Line], line: Line, rng: random.Random) -> list[Line]:
+    """The body with ``line`` on its own, mostly right after the last paragraph, sometimes
+    between two paragraphs."""
     gaps = [i + 1 for i, (label, _) in enumerate(body[:-1]) if label == "body"]
     at = rng.choice(gaps) if gaps and rng.random() < 0.3 else len(body)
     return body[:at] + [line] + body[at:]
@@ -218,8 +224,14 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
     if t.has["caption"]:
         page.append(("boilerplate", rng.choice(p["caption"])))
     body = _body(article, t, kit, rng, cut)
+    lone = ("paywall", rng.choice(p[rng.choice(LONE_POOLS)]))
+    lone_place = None
     if rng.random() < t.lone_share:
-        body = _lone_pitch(body, kit, rng)
+        lone_place = "furniture" if rng.random() < 0.4 else "body"
+    if lone_place == "body":
+        body = _lone_line(body, lone, rng)
+    if rng.random() < LONE_NOTICE_SHARE:
+        body = _lone_line(body, ("disclaimer", rng.choice(p[rng.choice(LONE_NOTICE_POOLS)])), rng)
     page += body
     if t.promo and not walled and rng.random() < 0.4:
         page.append(rng.choice(t.promo))
@@ -236,6 +248,8 @@ def _page(kit: Kit, t: _Template, article: Article, rng: random.Random,
     if t.has["tags"]:
         page += _lines("boilerplate", _pick(rng, p["tags"], 2, 6))
     page += t.share
+    if lone_place == "furniture":               # a theme's button or label under the share bar
+        page.append(lone)
     if t.donate and rng.random() < 0.7:
         page += t.donate
     if t.has["comments"]:
