@@ -6,8 +6,8 @@ layout features of the block and its neighbours (shape, position, prose around i
 cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches and notices in
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
 scores while training, so it learns how far to trust them on sites it has never seen). It is
-fitted on all the rows, and its probabilities are calibrated with a sigmoid fitted on held-out
-publishers. Stage two also sees how often the block's text repeats on
+fitted on every row of the rarer labels and a weighted half of the boilerplate rows, and its
+probabilities are calibrated with a sigmoid fitted on held-out publishers. Stage two also sees how often the block's text repeats on
 the other pages of its site, where the batch holds several pages of the site (a missing value
 otherwise; it is hidden for a random half of the training pages, so that the model learns to
 score a page alone as well as one among its site's pages).
@@ -46,6 +46,13 @@ MAX_BLOCK_CHARS = 20_000
 """How many leading characters of a block the model reads by default (the output keeps the
 block whole); bounds the cost of a page made of one huge line."""
 BLOCK_COLUMNS = ("page_id", "position", "text")
+MAJORITY_SHARE = 0.5
+"""Share of the most common label's rows (boilerplate: four blocks in five) that stage two
+trains on, each weighing 1 / MAJORITY_SHARE: the same objective in expectation, at about
+half the cost of boosting on every menu line."""
+LIGHTGBM_THREADS = 2
+"""Threads of every stage-two fit: fixed, because LightGBM's sampling depends on the number
+of threads, so the model is the same on any machine."""
 
 
 def check_block_frame(X: pd.DataFrame, *, need_label: bool = False) -> pd.DataFrame:
@@ -146,7 +153,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     scoring alike.
     """
 
-    def __init__(self, *, C: float = 0.1, n_folds: int = 3, calibration_folds: int = 2,
+    def __init__(self, *, C: float = 0.1, n_folds: int = 2, calibration_folds: int = 2,
                  n_estimators: int = 150, learning_rate: float = 0.1, dom_weight: float = 0.5,
                  cues: bool = True, max_block_chars: int = MAX_BLOCK_CHARS,
                  n_jobs: int | None = None, random_state: int | None = 0):
@@ -169,7 +176,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         keep, counts = distinct_rows(text, y)
         classes = np.unique(y)
         balanced = compute_class_weight("balanced", classes=classes, y=y)
-        svm = LinearSVC(C=self.C, class_weight=dict(zip(classes, balanced)),
+        svm = LinearSVC(C=self.C, class_weight=dict(zip(classes, balanced)), tol=1e-3,
                         random_state=self.random_state)
         return svm.fit(text[keep], y[keep], sample_weight=counts)
 
@@ -179,9 +186,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         model that never saw its publisher; the fold models and the full one train at once."""
         folds = list(GroupKFold(self.n_folds).split(text, y, groups))
         everything = np.arange(text.shape[0])
-        *models, full = Parallel(n_jobs=self.n_jobs)(
+        full, *models = Parallel(n_jobs=self.n_jobs)(   # the longest fit first
             delayed(self._fit_first_stage)(text[train], y[train])
-            for train in [train for train, _ in folds] + [everything])
+            for train in [everything] + [train for train, _ in folds])
         n_scores = 1 if len(self.classes_) == 2 else len(self.classes_)
         scores = np.zeros((text.shape[0], n_scores))
         for (_, test), model in zip(folds, models):
@@ -191,12 +198,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     def _second_stage(self) -> LGBMClassifier:
         # Gradient-based one-side sampling (rows with small gradients are sampled) and column
         # subsampling keep each tree cheap and the ensemble robust to publisher quirks. GOSS
-        # samples per thread block, so LightGBM runs on one thread (results do not depend on
-        # n_jobs); the calibration folds run in parallel instead.
+        # samples per thread block, so the number of threads is fixed (LIGHTGBM_THREADS).
         return LGBMClassifier(n_estimators=self.n_estimators, learning_rate=self.learning_rate,
                               num_leaves=31, data_sample_strategy="goss",
                               colsample_bytree=0.4, max_bin=63, deterministic=True,
-                              force_row_wise=True, n_jobs=1,
+                              force_col_wise=True, n_jobs=LIGHTGBM_THREADS,
                               random_state=self.random_state, verbose=-1)
 
     def _stage_two_inputs(self, X: pd.DataFrame, scores: np.ndarray,
@@ -205,14 +211,26 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         layout = self.layout_.transform(X) if layout is None else layout
         return np.hstack([layout, scores, neighbour_values(scores, X)])
 
+    def _majority_sample(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows stage two trains on and their weights: every row of the rarer labels, and
+        a seeded random MAJORITY_SHARE of the most common label's rows, weighted up."""
+        labels, counts = np.unique(y, return_counts=True)
+        majority = y == labels[counts.argmax()]
+        drawn = np.random.default_rng(self.random_state).random(len(y)) < MAJORITY_SHARE
+        rows = np.flatnonzero(~majority | drawn)
+        return rows, np.where(majority[rows], 1.0 / MAJORITY_SHARE, 1.0)
+
     def _calibrated_second_stage(self, inputs: np.ndarray, y: np.ndarray,
                                  groups: np.ndarray) -> CalibratedClassifierCV:
-        """Stage two refitted on all the rows, with a sigmoid calibration fitted on the
-        predictions of models that did not see the publisher (one model to score with: half
-        the trees of averaging the calibration folds' models, and better in CV)."""
-        splits = list(GroupKFold(self.calibration_folds).split(inputs, y, groups))
+        """Stage two refitted on all the rows (the majority label sampled), with a sigmoid
+        calibration fitted on the predictions of models that did not see the publisher (one
+        model to score with: half the trees of averaging the calibration folds' models, and
+        better in CV)."""
+        rows, weight = self._majority_sample(y)
+        splits = list(GroupKFold(self.calibration_folds).split(rows, y[rows], groups[rows]))
         return CalibratedClassifierCV(self._second_stage(), method="sigmoid", cv=splits,
-                                      ensemble=False, n_jobs=self.n_jobs).fit(inputs, y)
+                                      ensemble=False).fit(inputs[rows], y[rows],
+                                                          sample_weight=weight)
 
     def _fit_newsletter(self, X: pd.DataFrame, text: sp.csr_matrix,
                         y: np.ndarray) -> LogisticRegression | None:

@@ -92,7 +92,7 @@ def test_feature_names_match_stage_two_width(small_model, small_dataset):
 
 @pytest.mark.parametrize("frame, message", [
     (make_page([("body", "x")]).drop(columns="text"), "missing column"),
-    (make_page([("body", "Text one."), ("boilerplate", "Home")]), "at least 3 publishers"),
+    (make_page([("body", "Text one."), ("boilerplate", "Home")]), "at least 2 publishers"),
     ("not a frame", "expected a pandas DataFrame"),
 ], ids=["no-text", "too-few-publishers", "not-a-frame"])
 def test_fit_rejects_unusable_training_data(frame, message):
@@ -145,3 +145,18 @@ def test_stage_one_on_distinct_rows_matches_stage_one_on_every_row(small_dataset
     deduplicated = model._fit_first_stage(text, y).decision_function(text)
     everything = LinearSVC(C=model.C, class_weight="balanced", random_state=0).fit(text, y)
     assert np.abs(deduplicated - everything.decision_function(text)).max() < 1e-3
+
+
+def test_stage_two_keeps_every_rarer_row_and_a_weighted_share_of_the_majority():
+    """Boosting on every menu line costs most of the training time: stage two sees all rows of
+    the rarer labels and a seeded sample of the most common one, weighted back up."""
+    from classifier.model import MAJORITY_SHARE
+    y = np.array(["boilerplate"] * 20_000 + ["body"] * 900 + ["paywall"] * 300)
+    rows, weight = BlockClassifier(random_state=3)._majority_sample(y)
+    kept = y[rows]
+    assert (kept != "boilerplate").sum() == 1_200 and (weight[kept != "boilerplate"] == 1).all()
+    assert abs((kept == "boilerplate").sum() - MAJORITY_SHARE * 20_000) < 600
+    assert abs(weight[kept == "boilerplate"].sum() - 20_000) < 1_200
+    again, _ = BlockClassifier(random_state=3)._majority_sample(y)
+    other, _ = BlockClassifier(random_state=4)._majority_sample(y)
+    assert np.array_equal(rows, again) and not np.array_equal(rows, other)
