@@ -7,10 +7,11 @@ cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches an
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
 scores while training, so it learns how far to trust them on sites it has never seen). It is
 fitted on every row of the rarer labels and a weighted half of the boilerplate rows, and its
-probabilities are calibrated with a sigmoid fitted on held-out publishers. Stage two also sees how often the block's text repeats on
-the other pages of its site, where the batch holds several pages of the site (a missing value
-otherwise; it is hidden for a random half of the training pages, so that the model learns to
-score a page alone as well as one among its site's pages).
+probabilities are calibrated with a sigmoid fitted on held-out publishers. Stage two also sees
+how often the block's text repeats on the other pages of its site, where the batch holds
+several pages of the site (a missing value otherwise; it is hidden for a random half of the
+training pages, so that the model learns to score a page alone as well as one among its site's
+pages).
 
 When the training blocks carry the ``fine`` column, a logistic regression over the text
 features also learns which paywall blocks are newsletter sign-ups, so that the page verdict can
