@@ -223,7 +223,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
     def _calibrated_second_stage(self, inputs: np.ndarray, y: np.ndarray,
                                  groups: np.ndarray) -> CalibratedClassifierCV:
-        """Stage two refitted on all the rows (the majority label sampled), with a sigmoid
+        """Stage two refitted on the rows of :meth:`_majority_sample`, with a sigmoid
         calibration fitted on the predictions of models that did not see the publisher (one
         model to score with: half the trees of averaging the calibration folds' models, and
         better in CV)."""
