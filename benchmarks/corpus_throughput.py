@@ -23,7 +23,6 @@ import argparse
 import gzip
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -38,6 +37,9 @@ WORKER_SHARD_SIZE = 100
 clean on a corpus of about a thousand pages."""
 REPORTED_RATE = re.compile(r"([\d.]+) pages/s")
 """The throughput in the summary line that ``clean`` prints."""
+PEAK_RSS = Path(__file__).with_name("peak_rss.py")
+PEAK_LINE = re.compile(r"peak_rss_mb ([\d.]+) seconds ([\d.]+)")
+"""The last line that ``peak_rss.py`` prints."""
 DEFAULT_REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 DEV_SETS = ("dev.jsonl.gz", "trafeval_dev.jsonl.gz")
 """The real page sets whose pages make the corpus (77 news pages and 328 pages in 9 languages)."""
@@ -71,18 +73,17 @@ def run_clean(corpus: Path, workers: int,
               shard_size: int = SHARD_SIZE) -> tuple[float, float, float]:
     """Wall seconds (start-up and model loading included), peak RSS (MB, largest process) and
     the pages/s that ``clean`` itself reports (from the model loaded to the output written) of
-    one ``clean`` run in a subprocess."""
+    one ``clean`` run in a subprocess, measured through ``peak_rss.py`` (see there why)."""
     output = corpus.with_name(f"out-{corpus.stem}-{workers}.jsonl")
-    command = [sys.executable, "-m", "classifier", "clean", str(corpus), "-o", str(output),
-               "--workers", str(workers), "--shard-size", str(shard_size)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    report = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"clean failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024, float(REPORTED_RATE.search(report).group(1))
+    command = [sys.executable, str(PEAK_RSS), sys.executable, "-m", "classifier", "clean",
+               str(corpus), "-o", str(output), "--workers", str(workers),
+               "--shard-size", str(shard_size)]
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         check=False)
+    if run.returncode != 0:
+        raise SystemExit(f"clean failed with status {run.returncode}")
+    peak, seconds = PEAK_LINE.search(run.stdout).groups()
+    return float(seconds), float(peak), float(REPORTED_RATE.search(run.stdout).group(1))
 
 
 def time_callable(fn, items) -> float:
