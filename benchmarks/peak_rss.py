@@ -18,13 +18,12 @@ import time
 
 def main() -> int:
     if len(sys.argv) < 2:
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        print("usage: python benchmarks/peak_rss.py COMMAND [ARG ...]", file=sys.stderr)
         return 2
     started = time.perf_counter()
     process = subprocess.Popen(sys.argv[1:])
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    sys.stdout.flush()
     print(f"peak_rss_mb {usage.ru_maxrss / 1024:.1f} seconds {seconds:.3f}", flush=True)
     return os.waitstatus_to_exitcode(status)
 

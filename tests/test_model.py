@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.metrics import f1_score
 
 from classifier import BlockClassifier, DatasetError, load_model, split_html
-from classifier.model import labels_from_proba
+from classifier.model import MAJORITY_SHARE, labels_from_proba
 from conftest import EXAMPLE_PAGE, make_page
 
 CLASSES = np.array(["body", "boilerplate", "disclaimer", "paywall"])
@@ -150,7 +150,6 @@ def test_stage_one_on_distinct_rows_matches_stage_one_on_every_row(small_dataset
 def test_stage_two_keeps_every_rarer_row_and_a_weighted_share_of_the_majority():
     """Boosting on every menu line costs most of the training time: stage two sees all rows of
     the rarer labels and a seeded sample of the most common one, weighted back up."""
-    from classifier.model import MAJORITY_SHARE
     y = np.array(["boilerplate"] * 20_000 + ["body"] * 900 + ["paywall"] * 300)
     rows, weight = BlockClassifier(random_state=3)._majority_sample(y)
     kept = y[rows]
