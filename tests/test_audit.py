@@ -37,7 +37,8 @@ def test_suspects_are_blocks_confidently_in_another_label_most_disputed_first():
 
 
 def test_audit_command_prints_the_table_and_writes_every_suspect(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("classifier.training.audit.out_of_fold_predictions", lambda df, **kw: OOF)
+    monkeypatch.setattr("classifier.training.audit.out_of_fold_predictions",
+                        lambda df, **kw: (OOF, None))
     data = tmp_path / "d.csv"
     write_dataset(OOF.drop(columns=["proba_body", "proba_paywall"]), data)
     assert main(["-q", "audit", "--data", str(data), "--top", "1", "-o", str(tmp_path / "a.csv")]) == 0

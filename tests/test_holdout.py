@@ -7,7 +7,7 @@ import pytest
 from classifier import DatasetError, save_model
 from classifier.cli import main
 from classifier.dataset import write_dataset
-from classifier.training.evaluation import control_publishers, holdout_evaluation, split_publisher_pages
+from classifier.training.holdout import control_publishers, holdout_evaluation, split_publisher_pages
 from classifier.training.sources import parse_sources
 from conftest import NEW_PUBLISHER
 
@@ -28,7 +28,7 @@ def trained_on(monkeypatch, small_model):
     def fake_train(df, **params):
         frames.append(df)
         return small_model
-    monkeypatch.setattr("classifier.training.evaluation.train_model", fake_train)
+    monkeypatch.setattr("classifier.training.holdout.train_model", fake_train)
     return frames
 
 

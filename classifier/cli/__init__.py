@@ -14,7 +14,8 @@ from ..blocks import DEFAULT_LIMITS
 from ..corpus import SHARD_SIZE
 from ..errors import ClassifierError
 from ..persist import DEFAULT_MODEL_PATH
-from ..training.evaluation import CONTROL_EVERY, CV_FOLDS
+from ..training.evaluation import CV_FOLDS
+from ..training.holdout import CONTROL_EVERY
 from ..training.review import ORDERS, REVIEW_THRESHOLD
 from .commands import (PROG, cmd_audit, cmd_build_data, cmd_clean, cmd_evaluate, cmd_info,
                        cmd_label, cmd_prelabel, cmd_show, cmd_train)

@@ -13,9 +13,9 @@ from ..dataset import load_dataset
 from ..persist import load_model, model_metadata
 from ..predict import body_text, label_lines, score_file
 from ..training.audit import audit_labels, audit_report
-from ..training.evaluation import (cross_validate, fixed_model_report, format_holdout,
-                                   format_language_report, format_report, holdout_report,
-                                   language_held_out, write_report)
+from ..training.evaluation import (cross_validate, fixed_model_report, format_language_report,
+                                   format_report, language_held_out, write_report)
+from ..training.holdout import format_holdout, holdout_report
 from ..training.review import page_table, prelabel, read_pages, review_summary, write_review
 from ..training.synth import build_dataset
 from ..training.train import train_and_save

@@ -68,8 +68,8 @@ def audit_labels(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: in
                  progress: bool = True) -> pd.DataFrame:
     """Out-of-publisher predictions for every block (text mode: labels are about the text),
     then :func:`label_issues`, one per block."""
-    oof = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
-                                  progress=progress, html=False)
+    oof, _ = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
+                                     progress=progress, html=False)
     return label_issues(oof)
 
 

@@ -1,23 +1,9 @@
-"""Evaluation: label scores, publisher-held-out and leave-one-language-out cross-validation,
-a fixed model's scores, and the new-publisher before/after report.
-
-The new-publisher report answers: does training on a new publisher's reviewed pages help on
-its other pages, and hurt nowhere? No page is both trained on and scored:
-
-- the publisher's pages are shuffled and cut in two: the *after* model trains on one half,
-  and every model is scored on the other half only;
-- a set of *control* publishers (every ``control_every``-th other publisher by name) is left
-  out of both retrainings and scored by both, so a regression elsewhere shows;
-- *baseline* is the same recipe trained on the same data minus the new publisher's pages, so
-  baseline -> after isolates what the reviewed pages changed;
-- *before* is the model in use (the bundled one or ``--model``), scored on the same pages of
-  the new publisher. It is scored on the control publishers too only if it provably never
-  saw them, which the bundled model did, so by default it is not.
-"""
+"""Evaluation: label scores, publisher-held-out and leave-one-language-out cross-validation
+(with the lone-line test), and a fixed model's scores. The new-publisher before/after report
+is in :mod:`classifier.training.holdout`."""
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -28,19 +14,19 @@ from tqdm.auto import tqdm
 
 from ..dataset import data_hash, validate_blocks
 from ..errors import DatasetError
-from ..model import BlockClassifier, labels_from_proba
-from ..persist import DEFAULT_MODEL_PATH, read_bundle
-from ..schema import DOM_FEATURES
+from ..model import BLOCK_COLUMNS, BlockClassifier, labels_from_proba
+from ..schema import BODY, DOM_FEATURES
 from .templates import add_dom_features
 from .train import cv_groups, train_model
-
-logger = logging.getLogger(__name__)
 
 CV_FOLDS = 5
 """Default number of publisher-held-out folds in evaluation."""
 
-CONTROL_EVERY = 5
-"""Every fifth other publisher (by name) is held out of both retrainings as a control."""
+HOST_BODY, HOST_TAIL = 6, 4
+"""A lone-line host page: the first six body blocks of a page and its last four boilerplate
+blocks (the layout of the real-string test in ``../shared/realpages/score_wild.py``)."""
+LONE_LINES_PER_LABEL = 400
+"""Distinct lines of each label that the lone-line test sets into host pages, per fold."""
 
 
 def label_scores(y_true, y_pred, labels) -> dict:
@@ -62,14 +48,63 @@ def macro_f1_by(scored: pd.DataFrame, column: str, labels) -> dict[str, float]:
             for key, g in scored.groupby(column)}
 
 
+def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
+                    random_state: int | None = 0) -> pd.DataFrame:
+    """Pages that each carry one line of ``df`` on its own, set into a host page of ``df``:
+    the host's first body blocks, the line, its last boilerplate blocks (a body line goes in
+    among the body blocks instead). A pitch or notice seen alone, out of its box, must still be
+    told by its words: the weak spot of a model that leans on neighbours. The ``lone`` column
+    marks the line; up to ``per_label`` distinct texts of each label are drawn, seeded."""
+    rng = np.random.default_rng(random_state)
+    hosts = []
+    for _, page in df.sort_values(["page_id", "position"]).groupby("page_id", sort=True):
+        body = page.loc[page["label"] == BODY, "text"].tolist()
+        tail = page.loc[page["label"] == "boilerplate", "text"].tolist()
+        if len(body) >= HOST_BODY and len(tail) >= HOST_BODY:
+            hosts.append((body[:HOST_BODY], tail[-HOST_TAIL:]))
+    if not hosts:
+        raise DatasetError(f"no page has {HOST_BODY} body and {HOST_BODY} boilerplate blocks "
+                           "to host the lone-line test")
+    hosts = [hosts[i] for i in rng.permutation(len(hosts))]
+    rows = []
+    for label in sorted(df["label"].unique()):
+        texts = np.unique(df.loc[df["label"] == label, "text"].astype(str))
+        texts = rng.permutation(texts)[:per_label]
+        for i, text in enumerate(texts):
+            body, tail = hosts[i % len(hosts)]
+            at = HOST_BODY // 2 if label == BODY else HOST_BODY
+            blocks = [(BODY, t) for t in body] + [("boilerplate", t) for t in tail]
+            blocks.insert(at, (label, text))
+            rows += [{"page_id": f"lone/{label}/{i}", "position": position, "text": t,
+                      "label": lab, "lone": position == at}
+                     for position, (lab, t) in enumerate(blocks)]
+    return pd.DataFrame(rows)
+
+
+def lone_line_scores(pages: pd.DataFrame, predicted) -> dict:
+    """Per label of the lone lines of ``pages`` (:func:`lone_line_pages`): how many, the share
+    labelled right (for boilerplate, anything but body: cleaning drops it) and the share kept
+    as body."""
+    lines = pages.assign(predicted=np.asarray(predicted))[pages["lone"]]
+    report = {}
+    for label, group in lines.groupby("label"):
+        kept = group["predicted"] == BODY
+        right = ~kept if label == "boilerplate" else group["predicted"] == label
+        report[label] = {"n": int(len(group)), "exact": float(right.mean()),
+                         "kept": float(kept.mean())}
+    return report
+
+
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             random_state: int | None = 0, progress: bool = True,
                             hold_out: str = "publisher", html: bool = True,
-                            **params) -> pd.DataFrame:
+                            **params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Predict every block with a model that never saw its ``hold_out`` group (GroupKFold over
     publishers as :func:`cv_groups` groups them, or over languages): ``predicted`` and
-    ``proba_<label>`` from the block texts (text mode); with ``html``, ``predicted_html`` from the page rendered through its
-    publisher's template (HTML mode). ``params`` go to :class:`BlockClassifier`."""
+    ``proba_<label>`` from the block texts (text mode); with ``html``, ``predicted_html`` from
+    the page rendered through its publisher's template (HTML mode). Also returns the lone-line
+    pages (:func:`lone_line_pages`) of each fold's held-out pages, with the ``predicted`` of
+    the same fold's model (text mode). ``params`` go to :class:`BlockClassifier`."""
     df = validate_blocks(df, labels=df["label"].unique())
     groups = cv_groups(df) if hold_out == "publisher" else df[hold_out].astype(str).to_numpy()
     if len(np.unique(groups)) < n_splits:
@@ -81,6 +116,7 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
     proba = np.zeros((len(df), len(labels)))
     proba_html = np.zeros((len(df), len(labels)))
     folds = list(GroupKFold(n_splits).split(df, groups=groups))
+    lone = []
     for train_idx, test_idx in tqdm(folds, desc="cross-validation", unit="fold",
                                     disable=not progress):
         model = train_model(with_dom.iloc[train_idx], random_state=random_state, n_jobs=-1,
@@ -89,13 +125,15 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
         proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
         if html:
             proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
+        pages = lone_line_pages(df.iloc[test_idx], random_state=random_state)
+        lone.append(pages.assign(predicted=model.predict(pages[list(BLOCK_COLUMNS)])))
     out = df.copy()
     out["predicted"] = labels_from_proba(proba, labels)
     if html:
         out["predicted_html"] = labels_from_proba(proba_html, labels)
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
-    return out
+    return out, pd.concat(lone, ignore_index=True)
 
 
 def language_held_out(df: pd.DataFrame, *, languages: list[str] | None = None,
@@ -121,8 +159,9 @@ def language_held_out(df: pd.DataFrame, *, languages: list[str] | None = None,
 def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: int | None = 0,
                    progress: bool = True) -> dict:
     """Publisher-held-out scores overall, per language and per publisher (text mode), and
-    overall for the same pages rendered to HTML (``report["html"]``)."""
-    oof = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
+    overall for the same pages rendered to HTML (``report["html"]``), and the lone-line test
+    (``report["lone_lines"]``, :func:`lone_line_pages`)."""
+    oof, lone = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
                                   progress=progress)
     labels = sorted(oof["label"].unique())
     report = {"n_splits": n_splits, "n_blocks": int(len(oof)),
@@ -132,6 +171,7 @@ def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: 
     report["per_language"] = macro_f1_by(oof, "lang", labels)
     report["per_publisher"] = macro_f1_by(oof, "publisher", labels)
     report["html"] = label_scores(oof["label"], oof["predicted_html"], labels)
+    report["lone_lines"] = lone_line_scores(lone, lone["predicted"])
     return report
 
 
@@ -163,6 +203,10 @@ def format_report(report: dict) -> str:
         lines.append("HTML mode (the same pages rendered through their publisher's template): "
                      f"macro F1 {report['html']['macro_f1']:.3f}, " + ", ".join(
                          f"{lab} {s['f1']:.3f}" for lab, s in report["html"]["per_label"].items()))
+    if "lone_lines" in report:
+        lines.append("lone lines (each set alone into another held-out page, after its body): "
+                     + ", ".join(f"{lab} {s['exact']:.3f} right, {s['kept']:.3f} kept as body"
+                                 for lab, s in report["lone_lines"].items()))
     if "per_language" in report:
         lines.append("macro F1 per language: " + ", ".join(
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
@@ -182,106 +226,6 @@ def format_language_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def before_model(path: str | None, publisher: str) -> tuple[BlockClassifier, list[str] | None]:
-    """The model in use (``path``, or the bundled one) and the publishers it records training
-    on; refused if one of them is ``publisher``, whose 'before' scores would not be held out."""
-    bundle = read_bundle(path or DEFAULT_MODEL_PATH)
-    trained_on = bundle["metadata"].get("publishers")
-    name = path or "bundled model"
-    if trained_on is None:
-        logger.warning("%s does not record which publishers it was trained on; make sure it "
-                       "never saw %s, or its 'before' scores are not held out", name, publisher)
-    elif publisher in trained_on:
-        raise DatasetError(f"{name} was trained on pages of {publisher}, so its 'before' scores "
-                           "would not be held out; give --model a model trained without them")
-    return bundle["model"], trained_on
-
-
-def split_publisher_pages(df: pd.DataFrame, publisher: str, *,
-                          random_state: int | None = 0) -> tuple[list[str], list[str]]:
-    """Shuffle a publisher's pages and cut them in half: (pages to train on, pages to score)."""
-    pages = np.array(sorted(df.loc[df["publisher"] == publisher, "page_id"].unique()))
-    if len(pages) == 0:
-        known = sorted(df["publisher"].unique())
-        raise DatasetError(f"no page of publisher {publisher!r} in the data; it has "
-                           f"{len(known)} publishers ({', '.join(known[:5])}, ...)")
-    if len(pages) < 2:
-        raise DatasetError(f"publisher {publisher!r} has only {len(pages)} page; at least 2 are "
-                           "needed to train on some and score the others")
-    order = np.random.default_rng(random_state).permutation(len(pages))
-    half = len(pages) // 2
-    return sorted(pages[order[:half]].tolist()), sorted(pages[order[half:]].tolist())
-
-
-def control_publishers(df: pd.DataFrame, publisher: str,
-                       every: int = CONTROL_EVERY) -> list[str]:
-    """Every ``every``-th publisher other than ``publisher``, by name."""
-    others = sorted(set(df["publisher"]) - {publisher})
-    controls = others[every // 2::every]
-    if not controls or len(others) - len(controls) < 3:
-        raise DatasetError(f"{len(others)} other publishers are too few to hold out every "
-                           f"{every}th as a control and train on at least 3; lower "
-                           "--control-every or add data")
-    return controls
-
-
-def _scored(model: BlockClassifier, frame: pd.DataFrame, labels: list[str]) -> dict:
-    """Scores of ``model`` on ``frame`` (each publisher's pages scored together)."""
-    scored = frame.assign(predicted=model.predict(frame))
-    return {**label_scores(scored["label"], scored["predicted"], labels),
-            "per_publisher": macro_f1_by(scored, "publisher", labels)}
-
-
-def holdout_evaluation(df: pd.DataFrame, publisher: str, before: BlockClassifier, *,
-                       before_name: str = "model in use", before_saw_controls: bool = True,
-                       control_every: int = CONTROL_EVERY, random_state: int | None = 0,
-                       progress: bool = True) -> dict:
-    """Scores of the model in use, a baseline and the retrained model on held-out pages."""
-    train_pages, test_pages = split_publisher_pages(df, publisher, random_state=random_state)
-    controls = control_publishers(df, publisher, control_every)
-    test = df[df["page_id"].isin(test_pages)]
-    control = df[df["publisher"].isin(controls)]
-    baseline_data = df[(df["publisher"] != publisher) & ~df["publisher"].isin(controls)]
-    after_data = pd.concat([baseline_data, df[df["page_id"].isin(train_pages)]])
-    scored_pages = set(test["page_id"]) | set(control["page_id"])
-    assert not scored_pages & set(after_data["page_id"]), "a scored page was trained on"
-    labels = sorted(df["label"].unique())
-    report = {"publisher": publisher, "train_pages": train_pages, "test_pages": test_pages,
-              "control_publishers": controls,
-              "n_train_publishers": int(baseline_data["publisher"].nunique()),
-              "n_test_blocks": int(len(test)), "n_control_blocks": int(len(control)),
-              "before": {"model": before_name, "publisher": _scored(before, test, labels)}}
-    if not before_saw_controls:
-        report["before"]["control"] = _scored(before, control, labels)
-    steps = [("baseline", "retrained without the publisher", baseline_data),
-             ("after", f"retrained with {len(train_pages)} of its pages", after_data)]
-    for key, name, data in tqdm(steps, desc="retraining", unit="model", disable=not progress):
-        logger.info("training %s model on %d blocks", key, len(data))
-        model = train_model(data, random_state=random_state, n_jobs=-1)
-        report[key] = {"model": name, "publisher": _scored(model, test, labels),
-                       "control": _scored(model, control, labels)}
-    report["change"] = {
-        "publisher_macro_f1": report["after"]["publisher"]["macro_f1"]
-        - report["baseline"]["publisher"]["macro_f1"],
-        "publisher_macro_f1_vs_before": report["after"]["publisher"]["macro_f1"]
-        - report["before"]["publisher"]["macro_f1"],
-        "control_macro_f1": report["after"]["control"]["macro_f1"]
-        - report["baseline"]["control"]["macro_f1"]}
-    return report
-
-
-def holdout_report(df: pd.DataFrame, publisher: str, model_path: str | None = None, *,
-                   control_every: int = CONTROL_EVERY, progress: bool = True) -> dict:
-    """:func:`holdout_evaluation` with the model in use read from ``model_path`` (default the
-    bundled one), scored on the controls too only if it records never having seen them."""
-    before, trained_on = before_model(model_path, publisher)
-    controls = control_publishers(df, publisher, control_every)
-    return holdout_evaluation(
-        df, publisher, before, before_name=model_path or "bundled model",
-        before_saw_controls=trained_on is None or bool(set(controls) & set(trained_on)),
-        control_every=control_every, progress=progress)
-
-
 def write_report(report: dict, json_path: str | None, plots: str | None = None, *,
                  charts: bool = True) -> list[Path]:
     """Write a report as JSON (``json_path``) and, with ``charts``, its charts (to the folder
@@ -296,31 +240,3 @@ def write_report(report: dict, json_path: str | None, plots: str | None = None, 
         stem = Path(json_path).stem if json_path else "evaluation"
         written += write_report_plots(report, plots or Path(json_path).parent, stem)
     return written
-
-
-def format_holdout(report: dict) -> str:
-    """The report as a small table: one row per model, the publisher's and the controls' F1."""
-    labels = list(report["after"]["publisher"]["per_label"])
-    publisher = report["publisher"]
-    lines = [f"{publisher}: trained on {len(report['train_pages'])} of its pages, scored on the "
-             f"other {len(report['test_pages'])} ({report['n_test_blocks']:,} blocks; no model "
-             "here trained on them)",
-             f"control: {len(report['control_publishers'])} other publishers "
-             f"({report['n_control_blocks']:,} blocks) left out of both retrainings; "
-             f"{report['n_train_publishers']} publishers train both",
-             "",
-             f"{'model':<44} {'macro F1':>8} " + " ".join(f"{lab[:11]:>11}" for lab in labels)
-             + f" {'control F1':>10}"]
-    for key in ("before", "baseline", "after"):
-        entry = report[key]
-        scores = entry["publisher"]
-        control = f"{entry['control']['macro_f1']:10.3f}" if "control" in entry else f"{'-':>10}"
-        lines.append(f"{key + ': ' + entry['model']:<44} {scores['macro_f1']:8.3f} "
-                     + " ".join(f"{scores['per_label'][lab]['f1']:11.3f}" for lab in labels)
-                     + f" {control}")
-    change = report["change"]
-    lines.append(f"{'change, after - baseline':<44} {change['publisher_macro_f1']:+8.3f} "
-                 + " " * (12 * len(labels)) + f"{change['control_macro_f1']:+10.3f}")
-    lines.append("(macro F1 and per-label F1 on the publisher's scored pages; control F1: macro "
-                 "F1 on the control publishers' pages)")
-    return "\n".join(lines)
