@@ -54,7 +54,8 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
     the host's first body blocks, the line, its last boilerplate blocks (a body line goes in
     among the body blocks instead). A pitch or notice seen alone, out of its box, must still be
     told by its words: the weak spot of a model that leans on neighbours. The ``lone`` column
-    marks the line; up to ``per_label`` distinct texts of each label are drawn, seeded."""
+    marks the line; up to ``per_label`` distinct texts of each label are drawn, seeded. No
+    pages (an empty frame) when no page of ``df`` has enough body and boilerplate to host."""
     rng = np.random.default_rng(random_state)
     hosts = []
     for _, page in df.sort_values(["page_id", "position"]).groupby("page_id", sort=True):
@@ -63,8 +64,7 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
         if len(body) >= HOST_BODY and len(tail) >= HOST_BODY:
             hosts.append((body[:HOST_BODY], tail[-HOST_TAIL:]))
     if not hosts:
-        raise DatasetError(f"no page has {HOST_BODY} body and {HOST_BODY} boilerplate blocks "
-                           "to host the lone-line test")
+        return pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone"])
     hosts = [hosts[i] for i in rng.permutation(len(hosts))]
     rows = []
     for label in sorted(df["label"].unique()):
@@ -85,7 +85,7 @@ def lone_line_scores(pages: pd.DataFrame, predicted) -> dict:
     """Per label of the lone lines of ``pages`` (:func:`lone_line_pages`): how many, the share
     labelled right (for boilerplate, anything but body: cleaning drops it) and the share kept
     as body."""
-    lines = pages.assign(predicted=np.asarray(predicted))[pages["lone"]]
+    lines = pages.assign(predicted=np.asarray(predicted, dtype=object))[pages["lone"].astype(bool)]
     report = {}
     for label, group in lines.groupby("label"):
         kept = group["predicted"] == BODY
@@ -126,14 +126,16 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
         if html:
             proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
         pages = lone_line_pages(df.iloc[test_idx], random_state=random_state)
-        lone.append(pages.assign(predicted=model.predict(pages[list(BLOCK_COLUMNS)])))
+        if len(pages):
+            lone.append(pages.assign(predicted=model.predict(pages[list(BLOCK_COLUMNS)])))
     out = df.copy()
     out["predicted"] = labels_from_proba(proba, labels)
     if html:
         out["predicted_html"] = labels_from_proba(proba_html, labels)
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
-    return out, pd.concat(lone, ignore_index=True)
+    no_pages = pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone", "predicted"])
+    return out, pd.concat(lone, ignore_index=True) if lone else no_pages
 
 
 def language_held_out(df: pd.DataFrame, *, languages: list[str] | None = None,
@@ -203,7 +205,7 @@ def format_report(report: dict) -> str:
         lines.append("HTML mode (the same pages rendered through their publisher's template): "
                      f"macro F1 {report['html']['macro_f1']:.3f}, " + ", ".join(
                          f"{lab} {s['f1']:.3f}" for lab, s in report["html"]["per_label"].items()))
-    if "lone_lines" in report:
+    if report.get("lone_lines"):
         lines.append("lone lines (each set alone into another held-out page, after its body): "
                      + ", ".join(f"{lab} {s['exact']:.3f} right, {s['kept']:.3f} kept as body"
                                  for lab, s in report["lone_lines"].items()))
