@@ -164,7 +164,7 @@ def cross_validate(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: 
     overall for the same pages rendered to HTML (``report["html"]``), and the lone-line test
     (``report["lone_lines"]``, :func:`lone_line_pages`)."""
     oof, lone = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
-                                  progress=progress)
+                                        progress=progress)
     labels = sorted(oof["label"].unique())
     report = {"n_splits": n_splits, "n_blocks": int(len(oof)),
               "n_pages": int(oof["page_id"].nunique()),
@@ -189,7 +189,8 @@ def fixed_model_report(df: pd.DataFrame, model: BlockClassifier, name: str) -> d
 
 def format_report(report: dict) -> str:
     """A cross-validation or fixed-model report as text: per-label scores, macro F1, the
-    confusion matrix, and HTML-mode and per-language figures where the report has them."""
+    confusion matrix, and HTML-mode, lone-line and per-language figures where the report has
+    them."""
     lines = [report["mode"],
              f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
     for label, s in report["per_label"].items():
