@@ -59,19 +59,28 @@ def test_lone_lines_are_set_alone_between_a_hosts_body_and_its_last_boilerplate(
     assert len(none) == 0 and lone_line_scores(none, []) == {}
 
 
-def test_lone_line_scores_count_right_and_kept_per_label():
+def test_lone_line_scores_count_right_and_kept_per_label_and_language():
     pages = pd.DataFrame({"label": ["paywall", "paywall", "boilerplate", "boilerplate", "body"],
-                          "lone": [True, True, True, True, False]})
+                          "lone": [True, True, True, True, False],
+                          "lang": ["de", "fr", "de", "de", "de"]})
     scores = lone_line_scores(pages, ["paywall", "body", "disclaimer", "body", "paywall"])
-    assert scores == {"boilerplate": {"n": 2, "exact": 0.5, "kept": 0.5},
-                      "paywall": {"n": 2, "exact": 0.5, "kept": 0.5}}
+    overall = {lab: {k: v for k, v in s.items() if k != "per_language"}
+               for lab, s in scores.items()}
+    assert overall == {"boilerplate": {"n": 2, "exact": 0.5, "kept": 0.5},
+                       "paywall": {"n": 2, "exact": 0.5, "kept": 0.5}}
+    assert scores["paywall"]["per_language"] == {"de": {"n": 1, "exact": 1.0, "kept": 0.0},
+                                                 "fr": {"n": 1, "exact": 0.0, "kept": 1.0}}
+    no_language = lone_line_scores(pages.drop(columns="lang"), ["body"] * 5)
+    assert "per_language" not in no_language["paywall"]
 
 
 def test_the_report_prints_the_lone_line_figures():
     scores = label_scores(["body", "paywall"], ["body", "boilerplate"], ["body", "paywall"])
-    lone = {"paywall": {"n": 4, "exact": 0.25, "kept": 0.5}}
+    lone = {"paywall": {"n": 4, "exact": 0.25, "kept": 0.5,
+                        "per_language": {"sv": {"n": 4, "exact": 0.25, "kept": 0.5}}}}
     text = format_report({"mode": "cv", **scores, "lone_lines": lone})
-    assert "paywall 0.250 right, 0.500 kept as body" in text.splitlines()[-1]
+    assert "paywall 0.250 right, 0.500 kept as body" in text.splitlines()[-2]
+    assert text.splitlines()[-1].endswith("per language: sv 0.25 (4)")
 
 
 @pytest.fixture(scope="module")

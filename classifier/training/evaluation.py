@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from ..dataset import data_hash, validate_blocks
 from ..errors import DatasetError
 from ..model import BLOCK_COLUMNS, BlockClassifier, labels_from_proba
-from ..schema import BODY, DOM_FEATURES
+from ..schema import BODY, DOM_FEATURES, PAYWALL
 from .templates import add_dom_features
 from .train import cv_groups, train_model
 
@@ -54,9 +54,12 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
     the host's first body blocks, the line, its last boilerplate blocks (a body line goes in
     among the body blocks instead). A pitch or notice seen alone, out of its box, must still be
     told by its words: the weak spot of a model that leans on neighbours. The ``lone`` column
-    marks the line; up to ``per_label`` distinct texts of each label are drawn, seeded. No
-    pages (an empty frame) when no page of ``df`` has enough body and boilerplate to host."""
+    marks the line and ``lang`` its language (where ``df`` has one); up to ``per_label``
+    distinct texts of each label are drawn, seeded. No pages (an empty frame) when no page of
+    ``df`` has enough body and boilerplate to host."""
     rng = np.random.default_rng(random_state)
+    language = (df.drop_duplicates("text").set_index("text")["lang"].astype(str).to_dict()
+                if "lang" in df.columns else {})
     hosts = []
     for _, page in df.sort_values(["page_id", "position"]).groupby("page_id", sort=True):
         body = page.loc[page["label"] == BODY, "text"].tolist()
@@ -64,7 +67,7 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
         if len(body) >= HOST_BODY and len(tail) >= HOST_BODY:
             hosts.append((body[:HOST_BODY], tail[-HOST_TAIL:]))
     if not hosts:
-        return pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone"])
+        return pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone", "lang"])
     hosts = [hosts[i] for i in rng.permutation(len(hosts))]
     rows = []
     for label in sorted(df["label"].unique()):
@@ -76,7 +79,7 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
             blocks = [(BODY, t) for t in body] + [("boilerplate", t) for t in tail]
             blocks.insert(at, (label, text))
             rows += [{"page_id": f"lone/{label}/{i}", "position": position, "text": t,
-                      "label": lab, "lone": position == at}
+                      "label": lab, "lone": position == at, "lang": language.get(text, "und")}
                      for position, (lab, t) in enumerate(blocks)]
     return pd.DataFrame(rows)
 
@@ -84,15 +87,22 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
 def lone_line_scores(pages: pd.DataFrame, predicted) -> dict:
     """Per label of the lone lines of ``pages`` (:func:`lone_line_pages`): how many, the share
     labelled right (for boilerplate, anything but body: cleaning drops it) and the share kept
-    as body."""
+    as body; the same per language of the line (``per_language``) where ``pages`` has one."""
     lines = pages.assign(predicted=np.asarray(predicted, dtype=object))[pages["lone"].astype(bool)]
     report = {}
     for label, group in lines.groupby("label"):
-        kept = group["predicted"] == BODY
-        right = ~kept if label == "boilerplate" else group["predicted"] == label
-        report[label] = {"n": int(len(group)), "exact": float(right.mean()),
-                         "kept": float(kept.mean())}
+        report[label] = _lone_shares(group, label)
+        if "lang" in group.columns:
+            report[label]["per_language"] = {lang: _lone_shares(g, label)
+                                             for lang, g in group.groupby("lang")}
     return report
+
+
+def _lone_shares(lines: pd.DataFrame, label: str) -> dict:
+    """How many lone lines of ``label``, the share labelled right and the share kept as body."""
+    kept = lines["predicted"] == BODY
+    right = ~kept if label == "boilerplate" else lines["predicted"] == label
+    return {"n": int(len(lines)), "exact": float(right.mean()), "kept": float(kept.mean())}
 
 
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
@@ -210,6 +220,10 @@ def format_report(report: dict) -> str:
         lines.append("lone lines (each set alone into another held-out page, after its body): "
                      + ", ".join(f"{lab} {s['exact']:.3f} right, {s['kept']:.3f} kept as body"
                                  for lab, s in report["lone_lines"].items()))
+        by_language = report["lone_lines"].get(PAYWALL, {}).get("per_language", {})
+        if by_language:
+            lines.append("lone pitch lines labelled paywall, per language: " + ", ".join(
+                f"{lang} {s['exact']:.2f} ({s['n']})" for lang, s in sorted(by_language.items())))
     if "per_language" in report:
         lines.append("macro F1 per language: " + ", ".join(
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
