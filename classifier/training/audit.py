@@ -69,7 +69,7 @@ def audit_labels(df: pd.DataFrame, *, n_splits: int = CV_FOLDS, random_state: in
     """Out-of-publisher predictions for every block (text mode: labels are about the text),
     then :func:`label_issues`, one per block."""
     oof, _ = out_of_fold_predictions(df, n_splits=n_splits, random_state=random_state,
-                                     progress=progress, html=False)
+                                     progress=progress, html=False, lone_lines=False)
     return label_issues(oof)
 
 

@@ -108,13 +108,15 @@ def _lone_shares(lines: pd.DataFrame, label: str) -> dict:
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
                             random_state: int | None = 0, progress: bool = True,
                             hold_out: str = "publisher", html: bool = True,
+                            lone_lines: bool = True,
                             **params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Predict every block with a model that never saw its ``hold_out`` group (GroupKFold over
     publishers as :func:`cv_groups` groups them, or over languages): ``predicted`` and
     ``proba_<label>`` from the block texts (text mode); with ``html``, ``predicted_html`` from
     the page rendered through its publisher's template (HTML mode). Also returns the lone-line
     pages (:func:`lone_line_pages`) of each fold's held-out pages, with the ``predicted`` of
-    the same fold's model (text mode). ``params`` go to :class:`BlockClassifier`."""
+    the same fold's model (text mode; none without ``lone_lines``). ``params`` go to
+    :class:`BlockClassifier`."""
     df = validate_blocks(df, labels=df["label"].unique())
     groups = cv_groups(df) if hold_out == "publisher" else df[hold_out].astype(str).to_numpy()
     if len(np.unique(groups)) < n_splits:
@@ -135,9 +137,10 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
         proba[np.ix_(test_idx, columns)] = model.predict_proba(df.iloc[test_idx])
         if html:
             proba_html[np.ix_(test_idx, columns)] = model.predict_proba(with_dom.iloc[test_idx])
-        pages = lone_line_pages(df.iloc[test_idx], random_state=random_state)
-        if len(pages):
-            lone.append(pages.assign(predicted=model.predict(pages[list(BLOCK_COLUMNS)])))
+        if lone_lines:
+            pages = lone_line_pages(df.iloc[test_idx], random_state=random_state)
+            if len(pages):
+                lone.append(pages.assign(predicted=model.predict(pages[list(BLOCK_COLUMNS)])))
     out = df.copy()
     out["predicted"] = labels_from_proba(proba, labels)
     if html:
