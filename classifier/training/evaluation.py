@@ -27,6 +27,8 @@ HOST_BODY, HOST_TAIL = 6, 4
 blocks (the layout of the real-string test in ``../shared/realpages/score_wild.py``)."""
 LONE_LINES_PER_LABEL = 400
 """Distinct lines of each label that the lone-line test sets into host pages, per fold."""
+LONE_PAGE_COLUMNS = (*BLOCK_COLUMNS, "label", "lone", "lang")
+"""The columns of :func:`lone_line_pages`."""
 
 
 def label_scores(y_true, y_pred, labels) -> dict:
@@ -67,7 +69,7 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
         if len(body) >= HOST_BODY and len(tail) >= HOST_BODY:
             hosts.append((body[:HOST_BODY], tail[-HOST_TAIL:]))
     if not hosts:
-        return pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone", "lang"])
+        return pd.DataFrame(columns=list(LONE_PAGE_COLUMNS))
     hosts = [hosts[i] for i in rng.permutation(len(hosts))]
     rows = []
     for label in sorted(df["label"].unique()):
@@ -147,7 +149,7 @@ def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
         out["predicted_html"] = labels_from_proba(proba_html, labels)
     for i, label in enumerate(labels):
         out[f"proba_{label}"] = proba[:, i]
-    no_pages = pd.DataFrame(columns=[*BLOCK_COLUMNS, "label", "lone", "predicted"])
+    no_pages = pd.DataFrame(columns=[*LONE_PAGE_COLUMNS, "predicted"])
     return out, pd.concat(lone, ignore_index=True) if lone else no_pages
 
 
