@@ -8,10 +8,13 @@ scripts written without spaces (Japanese, Chinese) it matches anywhere.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from .codepoints import WORD, Joined, char_flags, join_texts, run_hashes, word_runs
 
@@ -87,17 +90,35 @@ def lexicon_terms(directory: Path | None = None) -> tuple[tuple[str, tuple[int, 
     return tuple((term, tuple(sorted(found[term]))) for term in sorted(found))
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """One Aho-Corasick automaton over the terms (each term's value is its number) and, per
+    term number, its length, whether it must start a word, and its categories (a 0/1 matrix
+    of terms by categories)."""
+
+    automaton: object
+    lengths: np.ndarray
+    anchored: np.ndarray
+    categories: sp.csr_matrix
+
+
 @lru_cache(maxsize=4)
-def _automaton(terms: tuple[tuple[str, tuple[int, ...]], ...]):
-    """One Aho-Corasick automaton over ``terms``: term -> (length, whether it must start a
-    word, the indices of its categories)."""
+def _matcher(terms: tuple[tuple[str, tuple[int, ...]], ...]) -> _Matcher:
+    """The :class:`_Matcher` of ``terms`` (from :func:`lexicon_terms`), built once per term set."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for term, categories in terms:
-        automaton.add_word(term, (len(term), not _spaceless(term[0]), categories))
+    for number, (term, _) in enumerate(terms):
+        automaton.add_word(term, number)
     automaton.make_automaton()
-    return automaton
+    rows = [number for number, (_, categories) in enumerate(terms) for _ in categories]
+    columns = [c for _, categories in terms for c in categories]
+    incidence = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
+                              shape=(len(terms), len(CATEGORIES)))
+    return _Matcher(automaton,
+                    np.array([len(term) for term, _ in terms], dtype=np.int64),
+                    np.array([not _spaceless(term[0]) for term, _ in terms], dtype=bool),
+                    incidence)
 
 
 def fold_texts(texts: list[str]) -> Joined:
@@ -111,22 +132,23 @@ def cue_counts(joined: Joined, terms: tuple[tuple[str, tuple[int, ...]], ...]) -
     ``CATEGORIES`` order) each text of ``joined`` (from :func:`fold_texts`) holds; a term counts
     where it starts a word (or anywhere, in spaceless scripts). The automaton runs once over
     all the texts, joined."""
-    out = np.zeros((len(joined.lengths), len(CATEGORIES)), dtype=np.float32)
-    if not terms or not len(joined.lengths):
-        return out
-    columns, starts, anchored = [], [], []
-    for end, (length, word_start, categories) in _automaton(terms).iter(joined.string):
-        starts.extend([end - length + 1] * len(categories))
-        anchored.extend([word_start] * len(categories))
-        columns.extend(categories)
-    if not columns:
-        return out
-    starts_ = np.asarray(starts)
-    before = joined.codes[np.maximum(starts_ - 1, 0)]
-    alnum = ((char_flags(before) & WORD) > 0) & (before != ord("_")) & (starts_ > 0)
-    keep = ~(np.asarray(anchored) & alnum)
-    np.add.at(out, (joined.doc[starts_[keep]], np.asarray(columns)[keep]), 1)
-    return out
+    n_texts = len(joined.lengths)
+    if not terms or not n_texts:
+        return np.zeros((n_texts, len(CATEGORIES)), dtype=np.float32)
+    matcher = _matcher(terms)
+    # (end, term number) of every match, read from the automaton's iterator without a
+    # Python step per match
+    hits = np.fromiter(chain.from_iterable(matcher.automaton.iter(joined.string)),
+                       dtype=np.int64).reshape(-1, 2)
+    ends, numbers = hits[:, 0], hits[:, 1]
+    starts = ends - matcher.lengths[numbers] + 1
+    before = joined.codes[np.maximum(starts - 1, 0)]
+    inside_word = ((char_flags(before) & WORD) > 0) & (before != ord("_")) & (starts > 0)
+    keep = ~(matcher.anchored[numbers] & inside_word)
+    found = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32),
+                           (joined.doc[starts[keep]], numbers[keep])),
+                          shape=(n_texts, len(terms)))
+    return (found @ matcher.categories).toarray()
 
 
 _WORD_RE = re.compile(r"\w+")
