@@ -195,8 +195,7 @@ def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
     order, rank, size = page_order(X)
     texts = X["text"].astype(str).to_numpy()
     page_ids = X["page_id"].to_numpy()
-    dup = (pd.DataFrame({"page": page_ids, "text": texts}).groupby(["page", "text"], sort=False)
-           ["text"].transform("size").to_numpy(dtype=float))
+    dup = _pair_counts(pd.factorize(page_ids)[0], pd.factorize(texts)[0])
     first_text = {page_ids[i]: texts[i] for i in order[rank[order] == 0]}
     in_title = np.array([len(t) > 15 and t != first_text[p] and t in first_text[p]
                          for t, p in zip(texts, page_ids)], dtype=float)
@@ -217,6 +216,13 @@ def page_matrix(X: pd.DataFrame, is_prose: np.ndarray) -> np.ndarray:
         rank / np.maximum(size - 1, 1), np.log1p(rank), np.log1p(size), np.log(dup),
         in_title, mass, np.log1p(distance),
     ])
+
+
+def _pair_counts(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """How many rows share each row's pair of integer codes (e.g. page and text)."""
+    key = first.astype(np.int64) * (int(second.max(initial=0)) + 1) + second
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return counts[inverse].astype(float)
 
 
 def _distance_to_prose(flags: np.ndarray) -> np.ndarray:

@@ -41,7 +41,8 @@ def score_frame(blocks: pd.DataFrame, model: BlockClassifier | None = None) -> p
     scores = pd.DataFrame(proba, index=out.index, columns=columns[1:-1])
     scores.insert(0, "label", labels_from_proba(proba, model.classes_))
     scores[NEWSLETTER_COLUMN] = newsletter
-    return pd.concat([out.drop(columns=columns, errors="ignore"), scores], axis=1)
+    stale = [column for column in columns if column in out.columns]
+    return pd.concat([out.drop(columns=stale) if stale else out, scores], axis=1)
 
 
 def score_blocks(blocks: list[str], model: BlockClassifier | None = None, *,
