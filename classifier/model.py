@@ -312,6 +312,16 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             return (1 - self.dom_weight) * proba + self.dom_weight * dom_view
         return proba
 
+    def set_scoring_threads(self, n_threads: int) -> "BlockClassifier":
+        """Score with ``n_threads`` LightGBM threads (fitting always uses LIGHTGBM_THREADS).
+        The probabilities do not depend on it; processes that share the cores, such as the
+        workers of a corpus run, each take their share instead of oversubscribing them."""
+        check_is_fitted(self, "second_stage_")
+        for stage in (self.second_stage_, self.dom_stage_):
+            for calibrated in (stage.calibrated_classifiers_ if stage is not None else []):
+                calibrated.estimator.set_params(n_jobs=n_threads)
+        return self
+
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The label of each block: the most probable one, body only when more likely than
         not (see :func:`labels_from_proba`)."""

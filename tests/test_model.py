@@ -77,6 +77,14 @@ def test_same_random_state_gives_the_same_model_with_one_or_two_workers(small_da
         np.testing.assert_array_equal(one.predict_proba(frame), two.predict_proba(frame))
 
 
+def test_scoring_threads_do_not_change_probabilities(small_model, small_dataset):
+    """Corpus workers score on one thread each; the probabilities must be the same to the bit."""
+    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:20])]
+    single = copy.deepcopy(small_model).set_scoring_threads(1)
+    assert single.second_stage_.calibrated_classifiers_[0].estimator.n_jobs == 1
+    np.testing.assert_array_equal(single.predict_proba(pages), small_model.predict_proba(pages))
+
+
 def test_constructor_only_stores_parameters():
     model = BlockClassifier(C=0.5, random_state=3)
     assert model.get_params()["C"] == 0.5

@@ -3,6 +3,7 @@ this process, in a pool of processes, or on a Dask cluster. All give the same ou
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import pandas as pd
@@ -52,13 +53,21 @@ class DaskExecutor:
             self._cluster.close()
 
 
+def _load_in_worker(job: Job, threads: int) -> None:
+    """Load the job's model in a pool worker, scoring on ``threads`` threads."""
+    model_for(job).set_scoring_threads(threads)
+
+
 class ProcessExecutor(ProcessPoolExecutor):
-    """Run shards in ``workers`` processes, each loading the job's model once."""
+    """Run shards in ``workers`` processes, each loading the job's model once and scoring on
+    its share of the cores (on two cores, two workers with LightGBM's two threads each
+    oversubscribed them: 111-119 pages/s, against 124-125 with one thread each)."""
 
     def __init__(self, workers: int, job: Job):
+        threads = max(1, (os.cpu_count() or 1) // workers)
         # spawn, not fork: forking after the model's OpenMP threads started can deadlock workers
         super().__init__(workers, mp_context=multiprocessing.get_context("spawn"),
-                         initializer=model_for, initargs=(job,))
+                         initializer=_load_in_worker, initargs=(job, threads))
         self.max_pending = 2 * workers
 
 
