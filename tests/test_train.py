@@ -64,23 +64,30 @@ def test_lone_line_scores_count_right_and_kept_per_label_and_language():
                           "lone": [True, True, True, True, False],
                           "lang": ["de", "fr", "de", "de", "de"]})
     scores = lone_line_scores(pages, ["paywall", "body", "disclaimer", "body", "paywall"])
-    overall = {lab: {k: v for k, v in s.items() if k != "per_language"}
-               for lab, s in scores.items()}
+    shares = ("n", "exact", "kept")
+    overall = {lab: {k: s[k] for k in shares} for lab, s in scores.items()}
     assert overall == {"boilerplate": {"n": 2, "exact": 0.5, "kept": 0.5},
                        "paywall": {"n": 2, "exact": 0.5, "kept": 0.5}}
-    assert scores["paywall"]["per_language"] == {"de": {"n": 1, "exact": 1.0, "kept": 0.0},
-                                                 "fr": {"n": 1, "exact": 0.0, "kept": 1.0}}
+    by_language = {lang: {k: s[k] for k in shares}
+                   for lang, s in scores["paywall"]["per_language"].items()}
+    assert by_language == {"de": {"n": 1, "exact": 1.0, "kept": 0.0},
+                           "fr": {"n": 1, "exact": 0.0, "kept": 1.0}}
+    # 95% Wilson intervals: one right of two is anything from 0.09 to 0.91; none of one, 0-0.79
+    assert (round(scores["paywall"]["exact_low"], 4), round(scores["paywall"]["exact_high"], 4)) \
+        == (0.0945, 0.9055)
+    french = scores["paywall"]["per_language"]["fr"]
+    assert (french["exact_low"], round(french["exact_high"], 4)) == (0.0, 0.7935)
     no_language = lone_line_scores(pages.drop(columns="lang"), ["body"] * 5)
     assert "per_language" not in no_language["paywall"]
 
 
 def test_the_report_prints_the_lone_line_figures():
     scores = label_scores(["body", "paywall"], ["body", "boilerplate"], ["body", "paywall"])
-    lone = {"paywall": {"n": 4, "exact": 0.25, "kept": 0.5,
-                        "per_language": {"sv": {"n": 4, "exact": 0.25, "kept": 0.5}}}}
+    shares = {"n": 4, "exact": 0.25, "kept": 0.5, "exact_low": 0.046, "exact_high": 0.699}
+    lone = {"paywall": {**shares, "per_language": {"sv": shares}}}
     text = format_report({"mode": "cv", **scores, "lone_lines": lone})
-    assert "paywall 0.250 right, 0.500 kept as body" in text.splitlines()[-2]
-    assert text.splitlines()[-1].endswith("per language: sv 0.25 (4)")
+    assert "paywall 0.250 right [0.046-0.699], 0.500 kept as body" in text.splitlines()[-2]
+    assert text.splitlines()[-1].endswith("sv 0.25 (4; 0.05-0.70)")
 
 
 @pytest.fixture(scope="module")

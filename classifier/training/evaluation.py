@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 from tqdm.auto import tqdm
@@ -101,10 +102,14 @@ def lone_line_scores(pages: pd.DataFrame, predicted) -> dict:
 
 
 def _lone_shares(lines: pd.DataFrame, label: str) -> dict:
-    """How many lone lines of ``label``, the share labelled right and the share kept as body."""
+    """How many lone lines of ``label``, the share labelled right (with its 95% Wilson
+    interval: a few hundred lines leave a few points of chance either way) and the share kept
+    as body."""
     kept = lines["predicted"] == BODY
     right = ~kept if label == "boilerplate" else lines["predicted"] == label
-    return {"n": int(len(lines)), "exact": float(right.mean()), "kept": float(kept.mean())}
+    interval = binomtest(int(right.sum()), len(lines)).proportion_ci(method="wilson")
+    return {"n": int(len(lines)), "exact": float(right.mean()), "kept": float(kept.mean()),
+            "exact_low": float(interval.low), "exact_high": float(interval.high)}
 
 
 def out_of_fold_predictions(df: pd.DataFrame, *, n_splits: int = CV_FOLDS,
@@ -223,12 +228,15 @@ def format_report(report: dict) -> str:
                          f"{lab} {s['f1']:.3f}" for lab, s in report["html"]["per_label"].items()))
     if report.get("lone_lines"):
         lines.append("lone lines (each set alone into another held-out page, after its body): "
-                     + ", ".join(f"{lab} {s['exact']:.3f} right, {s['kept']:.3f} kept as body"
+                     + ", ".join(f"{lab} {s['exact']:.3f} right [{s['exact_low']:.3f}-"
+                                 f"{s['exact_high']:.3f}], {s['kept']:.3f} kept as body"
                                  for lab, s in report["lone_lines"].items()))
         by_language = report["lone_lines"].get(PAYWALL, {}).get("per_language", {})
         if by_language:
-            lines.append("lone pitch lines labelled paywall, per language: " + ", ".join(
-                f"{lang} {s['exact']:.2f} ({s['n']})" for lang, s in sorted(by_language.items())))
+            lines.append("lone pitch lines labelled paywall, per language (lines; 95% interval): "
+                         + ", ".join(f"{lang} {s['exact']:.2f} ({s['n']}; {s['exact_low']:.2f}-"
+                                     f"{s['exact_high']:.2f})"
+                                     for lang, s in sorted(by_language.items())))
     if "per_language" in report:
         lines.append("macro F1 per language: " + ", ".join(
             f"{lang} {f1:.3f}" for lang, f1 in sorted(report["per_language"].items())))
