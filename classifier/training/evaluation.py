@@ -26,6 +26,8 @@ CV_FOLDS = 5
 HOST_BODY, HOST_TAIL = 6, 4
 """A lone-line host page: the first six body blocks of a page and its last four boilerplate
 blocks (the layout of the real-string test in ``../shared/realpages/score_wild.py``)."""
+HOST_MIN_BOILERPLATE = 6
+"""Fewest boilerplate blocks a page needs to host (that test asks six, and uses four)."""
 LONE_LINES_PER_LABEL = 400
 """Distinct lines of each label that the lone-line test sets into host pages, per fold."""
 LONE_PAGE_COLUMNS = (*BLOCK_COLUMNS, "label", "lone", "lang")
@@ -67,7 +69,7 @@ def lone_line_pages(df: pd.DataFrame, *, per_label: int = LONE_LINES_PER_LABEL,
     for _, page in df.sort_values(["page_id", "position"]).groupby("page_id", sort=True):
         body = page.loc[page["label"] == BODY, "text"].tolist()
         tail = page.loc[page["label"] == "boilerplate", "text"].tolist()
-        if len(body) >= HOST_BODY and len(tail) >= HOST_BODY:
+        if len(body) >= HOST_BODY and len(tail) >= HOST_MIN_BOILERPLATE:
             hosts.append((body[:HOST_BODY], tail[-HOST_TAIL:]))
     if not hosts:
         return pd.DataFrame(columns=list(LONE_PAGE_COLUMNS))
