@@ -175,6 +175,25 @@ def test_dask_engine_gives_the_same_output_as_the_local_engine(tmp_path, dask_cl
             == (tmp_path / "local.jsonl.errors.jsonl").read_text())
 
 
+def _worker_scoring_threads() -> int:
+    from classifier.corpus.shard import Job, model_for
+    return model_for(Job()).second_stage_.calibrated_classifiers_[0].estimator.n_jobs
+
+
+def test_dask_workers_load_the_model_once_and_score_on_one_thread(dask_cluster):
+    """On a cluster it did not start, each worker takes one scoring thread per task thread
+    (Dask's convention), instead of the model's default that oversubscribes the cores."""
+    from classifier.corpus.executors import DaskExecutor
+    from classifier.corpus.shard import Job
+
+    executor = DaskExecutor(2, dask_cluster.scheduler_address, Job())
+    try:
+        threads = executor._client.run(_worker_scoring_threads)
+    finally:
+        executor.shutdown()
+    assert len(threads) == 2 and set(threads.values()) == {1}
+
+
 def test_local_workers_give_the_same_output(tmp_path):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": n, "text": STORY.replace("twenty", str(n))} for n in range(9)]

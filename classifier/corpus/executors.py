@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..blocks import DEFAULT_LIMITS, Limits
 from ..errors import InputError
-from .shard import Job, clean_shard, model_for
+from .shard import Job, clean_shard, load_in_worker
 
 
 class SerialExecutor:
@@ -28,21 +28,29 @@ class SerialExecutor:
 
 
 class DaskExecutor:
-    """Run shards on a Dask cluster: the one at ``scheduler``, or a new LocalCluster."""
+    """Run shards on a Dask cluster: the one at ``scheduler``, or a new LocalCluster of
+    ``workers`` single-threaded processes. Each worker loads the model once; on a
+    LocalCluster it scores on its share of this machine's cores, on another cluster on one
+    thread per task (Dask's own convention: the cluster's threads are its parallelism)."""
 
-    def __init__(self, workers: int, scheduler: str | None):
+    def __init__(self, workers: int, scheduler: str | None, job: Job):
         self.max_pending = 2 * workers
         try:
             from distributed import Client, LocalCluster
+
+            from .dask_plugin import ScoringThreads
         except ImportError:
             raise InputError("the dask engine needs the dask extra: pip install "
                              "'paywall-classifier[dask]'") from None
         self._cluster = None
+        threads = 1
         if scheduler is None:
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                          processes=True, dashboard_address=None)
             scheduler = self._cluster
+            threads = _core_share(workers)
         self._client = Client(scheduler)
+        self._client.register_plugin(ScoringThreads(job, threads))
 
     def submit(self, fn, *args):
         return self._client.submit(fn, *args, pure=False)
@@ -53,9 +61,9 @@ class DaskExecutor:
             self._cluster.close()
 
 
-def _load_in_worker(job: Job, threads: int) -> None:
-    """Load the job's model in a pool worker, scoring on ``threads`` threads."""
-    model_for(job).set_scoring_threads(threads)
+def _core_share(workers: int) -> int:
+    """Scoring threads per worker when ``workers`` processes share this machine's cores."""
+    return max(1, (os.cpu_count() or 1) // workers)
 
 
 class ProcessExecutor(ProcessPoolExecutor):
@@ -64,10 +72,10 @@ class ProcessExecutor(ProcessPoolExecutor):
     oversubscribed them: 111-119 pages/s, against 124-125 with one thread each)."""
 
     def __init__(self, workers: int, job: Job):
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = _core_share(workers)
         # spawn, not fork: forking after the model's OpenMP threads started can deadlock workers
         super().__init__(workers, mp_context=multiprocessing.get_context("spawn"),
-                         initializer=_load_in_worker, initargs=(job, threads))
+                         initializer=load_in_worker, initargs=(job, threads))
         self.max_pending = 2 * workers
 
 
@@ -75,7 +83,7 @@ def make_executor(engine: str, workers: int, scheduler: str | None, job: Job):
     """The executor for ``engine`` ("local": this process or a process pool; "dask"); each
     has ``max_pending``, the shards it may hold in flight."""
     if engine == "dask":
-        return DaskExecutor(max(workers, 1), scheduler)
+        return DaskExecutor(max(workers, 1), scheduler, job)
     if engine != "local":
         raise InputError(f"unknown engine {engine!r}; use 'local' or 'dask'")
     return SerialExecutor() if workers <= 1 else ProcessExecutor(workers, job)

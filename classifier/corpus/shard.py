@@ -68,6 +68,12 @@ def model_for(job: Job):
     return _MODELS[job.model_path]
 
 
+def load_in_worker(job: Job, threads: int) -> None:
+    """Load the job's model in a worker process, scoring on ``threads`` threads (its share of
+    the cores: workers that each take the model's default oversubscribe them)."""
+    model_for(job).set_scoring_threads(threads)
+
+
 def _page_text(record: dict, text_field: str, limits: Limits) -> str:
     """The page text of a record, or InputError saying why it cannot be cleaned."""
     if "__error__" in record:
