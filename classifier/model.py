@@ -6,7 +6,9 @@ layout features of the block and its neighbours (shape, position, prose around i
 cue-lexicon counts of :mod:`classifier.cues`, which know the words of pitches and notices in
 many languages) and the stage-one scores of the block and its neighbours (out-of-publisher
 scores while training, so it learns how far to trust them on sites it has never seen). It is
-fitted on every row of the rarer labels and a weighted half of the boilerplate rows, and its
+fitted on every row of the rarer labels and a weighted half of the boilerplate rows (plus
+copies of a share of the pitch and notice lines set right after another page's article, with
+as many boilerplate lines of the same lengths: :mod:`classifier.transplant`), and its
 probabilities are calibrated with a sigmoid fitted on held-out publishers. Stage two also sees
 how often the block's text repeats on the other pages of its site, where the batch holds
 several pages of the site (a missing value otherwise; it is hidden for a random half of the
@@ -41,7 +43,8 @@ from sklearn.utils.validation import check_is_fitted
 from .errors import DatasetError
 from .features import LayoutFeatures, neighbour_names, neighbour_values, site_repetition
 from .schema import BODY, DOM_FEATURES, NEWSLETTER, PAYWALL
-from .text_features import TextFeatures
+from .text_features import TextFeatures, distinct_rows
+from .transplant import with_copies
 
 MAX_BLOCK_CHARS = 20_000
 """How many leading characters of a block the model reads by default (the output keeps the
@@ -92,25 +95,6 @@ def labels_from_proba(proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return classes[best]
 
 
-def distinct_rows(matrix: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The first row of each set of identical (row, label) pairs, and how many rows the set has."""
-    matrix = matrix.tocsr(copy=True)
-    matrix.sort_indices()
-    slots: dict[tuple, int] = {}
-    rows: list[int] = []
-    counts: list[int] = []
-    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    for i in range(matrix.shape[0]):
-        start, end = indptr[i], indptr[i + 1]
-        key = (y[i], indices[start:end].tobytes(), data[start:end].tobytes())
-        slot = slots.setdefault(key, len(rows))
-        if slot == len(rows):
-            rows.append(i)
-            counts.append(0)
-        counts[slot] += 1
-    return np.asarray(rows, dtype=np.int64), np.asarray(counts, dtype=float)
-
-
 def site_column(X: pd.DataFrame) -> pd.Series | None:
     """Which pages come from the same site: the ``site`` column, else ``publisher``, else none."""
     for column in ("site", "publisher"):
@@ -151,13 +135,15 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
     smallest share that costs nothing in publisher-held-out CV on the rendered pages, since the
     DOM view learned our tidy templates and the text view carries better to real markup. The
     model reads the first ``max_block_chars`` characters of each block, in training and in
-    scoring alike.
+    scoring alike. ``transplant_share`` of the pitch and notice rows are also seen set right
+    after another page's article (:mod:`classifier.transplant`; 0 for none).
     """
 
     def __init__(self, *, C: float = 0.1, n_folds: int = 2, calibration_folds: int = 2,
                  n_estimators: int = 150, learning_rate: float = 0.1, dom_weight: float = 0.5,
                  cues: bool = True, max_block_chars: int = MAX_BLOCK_CHARS,
-                 n_jobs: int | None = None, random_state: int | None = 0):
+                 transplant_share: float = 0.25, n_jobs: int | None = None,
+                 random_state: int | None = 0):
         self.C = C
         self.n_folds = n_folds
         self.calibration_folds = calibration_folds
@@ -166,6 +152,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.dom_weight = dom_weight
         self.cues = cues
         self.max_block_chars = max_block_chars
+        self.transplant_share = transplant_share
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -190,11 +177,14 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         full, *models = Parallel(n_jobs=self.n_jobs)(   # the longest fit first
             delayed(self._fit_first_stage)(text[train], y[train])
             for train in [everything] + [train for train, _ in folds])
-        n_scores = 1 if len(self.classes_) == 2 else len(self.classes_)
-        scores = np.zeros((text.shape[0], n_scores))
+        scores = np.zeros((text.shape[0], self._n_scores()))
         for (_, test), model in zip(folds, models):
             scores[test] = model.decision_function(text[test]).reshape(len(test), -1)
         return full, scores
+
+    def _n_scores(self) -> int:
+        """Stage one's scores per block: one for two labels, one per label otherwise."""
+        return 1 if len(self.classes_) == 2 else len(self.classes_)
 
     def _second_stage(self) -> LGBMClassifier:
         # Gradient-based one-side sampling (rows with small gradients are sampled) and column
@@ -233,6 +223,14 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
                                       ensemble=False).fit(inputs[rows], y[rows],
                                                           sample_weight=weight)
 
+    def _with_transplants(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray,
+                          inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stage two's training rows, labels and groups with :mod:`classifier.transplant`'s
+        copies added."""
+        n_layout = len(self.layout_.get_feature_names_out())
+        own = self.layout_.own_text_columns() + list(range(n_layout, n_layout + self._n_scores()))
+        return with_copies(X, y, groups, inputs, own, self.transplant_share, self.random_state)
+
     def _fit_newsletter(self, X: pd.DataFrame, text: sp.csr_matrix,
                         y: np.ndarray) -> LogisticRegression | None:
         """Which paywall blocks are newsletter sign-ups (the ``fine`` column), from their text
@@ -258,6 +256,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         X = read_prefix(check_block_frame(X, need_label=y is None), self.max_block_chars)
         if not 0.0 <= self.dom_weight <= 1.0:
             raise ValueError(f"dom_weight must be between 0 and 1, got {self.dom_weight!r}")
+        if not 0.0 <= self.transplant_share <= 1.0:
+            raise ValueError("transplant_share must be between 0 and 1, got "
+                             f"{self.transplant_share!r}")
         y = np.asarray(X["label"] if y is None else y).astype(str)
         groups = split_groups(X)
         n_groups = len(np.unique(groups))
@@ -273,9 +274,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         layout = self.layout_.fit_transform(X)
         self.first_stage_, out_of_fold = self._first_stage_fits(text, y, groups)
         self.newsletter_ = self._fit_newsletter(X, text, y)
-        second = self._stage_two_inputs(X, out_of_fold, layout)
+        second = np.hstack([self._stage_two_inputs(X, out_of_fold, layout),
+                            self._training_repetition(X)])
         self.second_stage_ = self._calibrated_second_stage(
-            np.hstack([second, self._training_repetition(X)]), y, groups)
+            *self._with_transplants(X, y, groups, second))
         self.dom_stage_ = (self._calibrated_second_stage(np.hstack([layout, dom_inputs(X)]), y,
                                                          groups)
                            if has_dom(X) else None)

@@ -1,6 +1,7 @@
 """Text features: TF-IDF of each block's words and hashed character n-grams, and the words of
 the blocks around it. Takes a block DataFrame (``page_id``, ``position``, ``text``) like the
-layout features of :mod:`classifier.features`.
+layout features of :mod:`classifier.features`; and the distinct rows of such a matrix, since
+stage one fits each distinct (row, label) once, weighted by its count.
 
 The vocabulary of word unigrams and bigrams is chosen by scikit-learn's ``CountVectorizer``
 when fitting; counting them, in fitting and in scoring alike, runs on NumPy arrays of code
@@ -180,3 +181,22 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         names += [f"char:#{i}" for i in range(self.char_buckets)]
         names += [f"around:{n}" for n in words]
         return np.array(names, dtype=object)
+
+
+def distinct_rows(matrix: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each set of identical (row, label) pairs, and how many rows the set has."""
+    matrix = matrix.tocsr(copy=True)
+    matrix.sort_indices()
+    slots: dict[tuple, int] = {}
+    rows: list[int] = []
+    counts: list[int] = []
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    for i in range(matrix.shape[0]):
+        start, end = indptr[i], indptr[i + 1]
+        key = (y[i], indices[start:end].tobytes(), data[start:end].tobytes())
+        slot = slots.setdefault(key, len(rows))
+        if slot == len(rows):
+            rows.append(i)
+            counts.append(0)
+        counts[slot] += 1
+    return np.asarray(rows, dtype=np.int64), np.asarray(counts, dtype=float)

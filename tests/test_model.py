@@ -142,7 +142,7 @@ def test_stage_one_on_distinct_rows_matches_stage_one_on_every_row(small_dataset
     from sklearn.svm import LinearSVC
 
     from classifier.text_features import TextFeatures
-    from classifier.model import distinct_rows
+    from classifier.text_features import distinct_rows
     frame = small_dataset.iloc[:20_000]
     text = TextFeatures().fit_transform(frame)
     y = frame["label"].to_numpy()
