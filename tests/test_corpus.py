@@ -218,6 +218,19 @@ def test_clean_dask_column(dask_cluster):
     assert result["paywall_score"].iloc[2] > 0.8
 
 
+def test_clean_dask_column_scores_on_one_thread_per_task():
+    """With Dask's own (threaded) scheduler, each partition's scoring takes one thread, not the
+    model's default two per task thread."""
+    dd = pytest.importorskip("dask.dataframe")
+    from classifier.corpus import clean_dask_column
+    from classifier.corpus.shard import Job, model_for
+
+    model_for(Job()).set_scoring_threads(2)
+    frame = pd.DataFrame({"text": [STORY, STORY.replace("twenty", "thirty")]})
+    clean_dask_column(dd.from_pandas(frame, npartitions=2)).compute(scheduler="threads")
+    assert _worker_scoring_threads() == 1
+
+
 def test_pages_over_the_limits_are_error_lines_and_the_others_are_cleaned(tmp_path):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, [{"id": "first", "text": STORY},

@@ -154,8 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors are printed as ``paywall-classifier: message`` with exit code 1."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format=f"{PROG}: %(message)s")
+    level = logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format=f"{PROG}: %(message)s")
+    for handler in logging.getLogger().handlers:   # also for libraries that set their own level
+        handler.setLevel(level)
     try:
         return args.func(args)
     except ClassifierError as err:

@@ -2,6 +2,7 @@
 this process, in a pool of processes, or on a Dask cluster. All give the same output."""
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +43,8 @@ class DaskExecutor:
         except ImportError:
             raise InputError("the dask engine needs the dask extra: pip install "
                              "'paywall-classifier[dask]'") from None
+        # Dask logs each scheduler, nanny, worker and connection at INFO: thirty lines a run.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         self._cluster = None
         threads = 1
         if scheduler is None:
@@ -95,7 +98,8 @@ def clean_dask_column(frame, column: str = "text", model_path: str | None = None
     (``html``: the pages are HTML; by default when the column is named ``html``).
 
     Returns the frame with ``clean_text``, ``labels`` and ``paywall_score`` columns added
-    (a page that cannot be cleaned gets empty text, no labels and an ``error`` message)."""
+    (a page that cannot be cleaned gets empty text, no labels and an ``error`` message).
+    Each partition scores on one thread: Dask's threads and workers are the parallelism."""
     meta = frame._meta.assign(clean_text="", labels=None, paywall_score=0.0, error="")
     job = Job(column, None, model_path, limits=limits or DEFAULT_LIMITS,
               html=column == "html" if html is None else html)
@@ -103,6 +107,7 @@ def clean_dask_column(frame, column: str = "text", model_path: str | None = None
 
 
 def _clean_partition(partition: pd.DataFrame, column: str, job: Job) -> pd.DataFrame:
+    load_in_worker(job, 1)
     records = list(enumerate(partition.to_dict("records"), start=1))
     outputs, errors, _ = clean_shard(records, job)
     failed = {e["record"]: e["reason"] for e in errors}
