@@ -133,3 +133,29 @@ def test_every_command_that_shows_progress_takes_quiet_after_it(command):
     assert build_parser().parse_args([command, *required[command], "-q"]).quiet is True
     assert build_parser().parse_args([command, *required[command]]).quiet is False
     assert build_parser().parse_args(["-q", command, *required[command]]).quiet is True
+
+
+_NOISY_LIBRARY = """
+import logging, sys
+import classifier.cli as cli
+
+def noisy(args):
+    logging.getLogger("somelib").info("library chatter")
+    logging.getLogger("somelib").warning("library warning")
+    return 0
+
+cli.cmd_info = noisy
+logging.getLogger("somelib").setLevel(logging.INFO)   # as Dask sets its own loggers
+sys.exit(cli.main(sys.argv[1:] + ["info"]))
+"""
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_quiet_silences_the_info_logs_of_libraries_that_set_their_own_level(quiet):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _NOISY_LIBRARY] + (["-q"] if quiet else []),
+                          capture_output=True, text=True, check=True)
+    assert "paywall-classifier: library warning" in done.stderr
+    assert ("library chatter" in done.stderr) is not quiet

@@ -155,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors are printed as ``paywall-classifier: message`` with exit code 1."""
     args = build_parser().parse_args(argv)
     level = logging.WARNING if args.quiet else logging.INFO
-    logging.basicConfig(level=level, format=f"{PROG}: %(message)s")
-    for handler in logging.getLogger().handlers:   # also for libraries that set their own level
-        handler.setLevel(level)
+    handler = logging.StreamHandler()
+    handler.setLevel(level)   # also for libraries that set their own loggers' level
+    logging.basicConfig(level=level, format=f"{PROG}: %(message)s", handlers=[handler])
     try:
         return args.func(args)
     except ClassifierError as err:
