@@ -294,11 +294,10 @@ class LayoutFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "mean_")
         return (self._raw(X) - self.mean_) / self.scale_
 
-    def own_text_columns(self) -> list[int]:
-        """Columns that depend on the block's own text alone (shape and cue counts), not on its
+    def own_text_names(self) -> list[str]:
+        """Features that depend on the block's own text alone (shape and cue counts), not on its
         place in the page or its neighbours."""
-        own = set(_SHAPE_NAMES + (_CUE_NAMES if self.cues else ()))
-        return [i for i, name in enumerate(self.get_feature_names_out()) if name in own]
+        return list(_SHAPE_NAMES + (_CUE_NAMES if self.cues else ()))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         own = list(_SHAPE_NAMES + _PAGE_NAMES)

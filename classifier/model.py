@@ -177,14 +177,21 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         full, *models = Parallel(n_jobs=self.n_jobs)(   # the longest fit first
             delayed(self._fit_first_stage)(text[train], y[train])
             for train in [everything] + [train for train, _ in folds])
-        scores = np.zeros((text.shape[0], self._n_scores()))
+        scores = np.zeros((text.shape[0], len(self._score_names())))
         for (_, test), model in zip(folds, models):
             scores[test] = model.decision_function(text[test]).reshape(len(test), -1)
         return full, scores
 
-    def _n_scores(self) -> int:
+    def _score_names(self) -> list[str]:
         """Stage one's scores per block: one for two labels, one per label otherwise."""
-        return 1 if len(self.classes_) == 2 else len(self.classes_)
+        return [f"score_{c}" for c in self.classes_] if len(self.classes_) > 2 else ["score"]
+
+    def _stage_two_names(self) -> list[str]:
+        """Names of the stage-two inputs, in :meth:`_stage_two_inputs` order, then
+        ``site_repetition``."""
+        scores = self._score_names()
+        return (list(self.layout_.get_feature_names_out()) + scores + neighbour_names(scores)
+                + ["site_repetition"])
 
     def _second_stage(self) -> LGBMClassifier:
         # Gradient-based one-side sampling (rows with small gradients are sampled) and column
@@ -227,9 +234,10 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
                           inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Stage two's training rows, labels and groups with :mod:`classifier.transplant`'s
         copies added."""
-        n_layout = len(self.layout_.get_feature_names_out())
-        own = self.layout_.own_text_columns() + list(range(n_layout, n_layout + self._n_scores()))
-        return with_copies(X, y, groups, inputs, own, self.transplant_share, self.random_state)
+        own = set(self.layout_.own_text_names()) | set(self._score_names())
+        columns = [i for i, name in enumerate(self._stage_two_names()) if name in own]
+        return with_copies(X, y, groups, inputs, columns, self.transplant_share,
+                           self.random_state)
 
     def _fit_newsletter(self, X: pd.DataFrame, text: sp.csr_matrix,
                         y: np.ndarray) -> LogisticRegression | None:
@@ -333,7 +341,4 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """Names of the stage-two inputs: layout features, own and neighbours' stage-one scores,
         and ``site_repetition``."""
         check_is_fitted(self, "second_stage_")
-        scores = [f"score_{c}" for c in self.classes_] if len(self.classes_) > 2 else ["score"]
-        layout = list(self.layout_.get_feature_names_out())
-        return np.array(layout + scores + neighbour_names(scores) + ["site_repetition"],
-                        dtype=object)
+        return np.array(self._stage_two_names(), dtype=object)
