@@ -156,6 +156,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
+    def __setstate__(self, state: dict) -> None:
+        """Models saved before ``transplant_share`` existed were fitted without copies; say so,
+        so that ``get_params`` and ``clone`` work on them."""
+        super().__setstate__({"transplant_share": 0.0, **state})
+
     def _fit_first_stage(self, text: sp.csr_matrix, y: np.ndarray) -> LinearSVC:
         """Stage one fitted on the distinct rows of ``text`` (with their label), each weighted
         by how often it occurs, with the class weights that balance all the rows: the same

@@ -92,6 +92,18 @@ def test_constructor_only_stores_parameters():
     assert not [name for name in vars(model) if name.endswith("_")]
 
 
+def test_a_model_saved_before_transplant_share_existed_reads_as_fitted_without_copies(
+        small_model, small_dataset):
+    state = small_model.__getstate__()
+    del state["transplant_share"]
+    old = BlockClassifier.__new__(BlockClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["transplant_share"] == 0.0
+    assert clone(old).get_params()["transplant_share"] == 0.0
+    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:5])]
+    np.testing.assert_array_equal(old.predict_proba(pages), small_model.predict_proba(pages))
+
+
 def test_feature_names_match_stage_two_width(small_model, small_dataset):
     names = small_model.get_feature_names_out()
     assert len(names) == small_model.second_stage_.n_features_in_
