@@ -94,7 +94,7 @@ def test_constructor_only_stores_parameters():
 
 def test_a_model_saved_before_transplant_share_existed_reads_as_fitted_without_copies(
         small_model, small_dataset):
-    state = small_model.__getstate__()
+    state = dict(small_model.__getstate__())   # a copy: the fixture is shared
     del state["transplant_share"]
     old = BlockClassifier.__new__(BlockClassifier)
     old.__setstate__(state)
