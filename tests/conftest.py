@@ -49,3 +49,8 @@ def make_page(lines: list[tuple[str, str]], page_id: str = "p1",
     return pd.DataFrame({"publisher": publisher, "page_id": page_id,
                          "position": range(len(lines)), "label": [lab for lab, _ in lines],
                          "text": [text for _, text in lines], "lang": "en"})
+
+
+def first_pages(blocks: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The blocks of the first ``n`` pages of a block table."""
+    return blocks[blocks["page_id"].isin(blocks["page_id"].unique()[:n])]

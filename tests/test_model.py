@@ -8,7 +8,7 @@ from sklearn.metrics import f1_score
 
 from classifier import BlockClassifier, DatasetError, load_model, split_html
 from classifier.model import MAJORITY_SHARE, labels_from_proba
-from conftest import EXAMPLE_PAGE, make_page
+from conftest import EXAMPLE_PAGE, first_pages, make_page
 
 CLASSES = np.array(["body", "boilerplate", "disclaimer", "paywall"])
 
@@ -56,7 +56,7 @@ def test_small_model_generalises_to_unseen_publishers(small_model, dataset, smal
 
 
 def test_row_order_does_not_change_predictions(small_model, small_dataset):
-    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:3])]
+    pages = first_pages(small_dataset, 3)
     shuffled = pages.sample(frac=1, random_state=0)
     direct = small_model.predict_proba(pages)
     again = small_model.predict_proba(shuffled)
@@ -79,7 +79,7 @@ def test_same_random_state_gives_the_same_model_with_one_or_two_workers(small_da
 
 def test_scoring_threads_do_not_change_probabilities(small_model, small_dataset):
     """Corpus workers score on one thread each; the probabilities must be the same to the bit."""
-    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:20])]
+    pages = first_pages(small_dataset, 20)
     single = copy.deepcopy(small_model).set_scoring_threads(1)
     assert single.second_stage_.calibrated_classifiers_[0].estimator.n_jobs == 1
     np.testing.assert_array_equal(single.predict_proba(pages), small_model.predict_proba(pages))
@@ -100,7 +100,7 @@ def test_a_model_saved_before_transplant_share_existed_reads_as_fitted_without_c
     old.__setstate__(state)
     assert old.get_params()["transplant_share"] == 0.0
     assert clone(old).get_params()["transplant_share"] == 0.0
-    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:5])]
+    pages = first_pages(small_dataset, 5)
     np.testing.assert_array_equal(old.predict_proba(pages), small_model.predict_proba(pages))
 
 

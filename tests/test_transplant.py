@@ -7,6 +7,7 @@ import pytest
 
 from classifier import BlockClassifier
 from classifier.transplant import LENGTH_BINS, copied_lines, host_rows, length_matched, transplant
+from conftest import first_pages
 
 
 def _pages() -> tuple[pd.DataFrame, np.ndarray]:
@@ -83,5 +84,5 @@ def test_share_out_of_range_is_refused(small_dataset):
 
 def test_transplants_change_what_stage_two_learns(small_dataset, small_model):
     without = BlockClassifier(transplant_share=0.0, random_state=0).fit(small_dataset)
-    pages = small_dataset[small_dataset["page_id"].isin(small_dataset["page_id"].unique()[:20])]
+    pages = first_pages(small_dataset, 20)
     assert not np.allclose(without.predict_proba(pages), small_model.predict_proba(pages))
