@@ -7,6 +7,7 @@ see :class:`classifier.model.BlockClassifier`.)
 """
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,17 +53,32 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+"""Byte-order marks that name a page's encoding (UTF-32's first, since UTF-32 LE's begins
+with UTF-16 LE's)."""
+
+
+def _page_encoding(data: bytes) -> str:
+    """The encoding of a text page's bytes: UTF-16 or UTF-32 where a byte-order mark says so
+    (as editors such as Notepad write them), else UTF-8."""
+    return next((name for bom, name in _BOMS if data.startswith(bom)), "UTF-8")
+
+
 def decode_page(data: bytes | str, *, source: str = "page") -> str:
-    """Return the page as text; bytes must be UTF-8 (a BOM is allowed)."""
+    """Return the page as text; bytes are UTF-8 (a BOM is allowed), or UTF-16 or UTF-32 with
+    their BOM."""
     if isinstance(data, str):
         return data
     if not isinstance(data, (bytes, bytearray)):
         raise InputError(f"{source}: expected text or bytes, got {type(data).__name__}")
+    data = bytes(data)
+    encoding = _page_encoding(data)
     try:
-        return bytes(data).decode("utf-8-sig")
+        return data.decode("utf-8-sig" if encoding == "UTF-8" else encoding)
     except UnicodeDecodeError as err:
-        raise InputError(f"{source}: not valid UTF-8 (byte {err.start}: "
-                         f"{bytes(data)[err.start:err.start + 4]!r})") from None
+        raise InputError(f"{source}: not valid {encoding} (byte {err.start}: "
+                         f"{data[err.start:err.start + 4]!r})") from None
 
 
 def _lines(text: str) -> Iterator[str]:

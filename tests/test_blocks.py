@@ -1,3 +1,5 @@
+import codecs
+
 import pytest
 
 from classifier import InputError, split_blocks
@@ -42,9 +44,22 @@ def test_check_blocks_rejects_a_single_string_and_non_strings():
         check_blocks(["fine", None])
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_pages_with_a_byte_order_mark_are_read_in_its_encoding(encoding):
+    page = "Überschrift\nErster Absatz über die Stadtwerke, mit Ümlauten: 30 € pro Monat.\n"
+    data = (codecs.BOM_UTF16_BE + page.encode(encoding) if encoding == "utf-16-be"
+            else page.encode(encoding))                   # "utf-16-be" writes no BOM itself
+    assert split_blocks(data) == ["Überschrift", page.splitlines()[1]]
+
+
+def test_a_page_whose_bytes_break_its_byte_order_mark_names_the_encoding():
+    with pytest.raises(InputError, match=r"upload.txt: not valid UTF-16 \(byte 2"):
+        decode_page(codecs.BOM_UTF16_LE + b"\x00\xd8", source="upload.txt")   # a lone surrogate
+
+
 def test_decode_page_names_the_source():
     with pytest.raises(InputError, match="upload.txt"):
-        decode_page(b"\xff\xfe\xfa", source="upload.txt")
+        decode_page(b"caf\xe9", source="upload.txt")
 
 
 def test_a_50_mb_page_is_refused_with_a_clear_error():
