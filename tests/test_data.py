@@ -40,6 +40,18 @@ def test_sizes(dataset):
         assert len(of_lang) >= MIN_LARGE_LANGUAGE_PAGES, lang
 
 
+BARE_CALLS_TO_PAY = ("Subscribe", "Donate", "Support us", "Become a member", "Gift a subscription",
+                     "Steun ons", "Abonneren", "Assine", "Donasi")
+"""Whole-line calls to pay, subscribe or donate, in several languages of the dataset."""
+
+
+def test_a_bare_call_to_pay_is_a_pitch_wherever_it_sits(dataset):
+    # menus included: the guide's convention (data/AUTHORING.md), which about ten files once broke
+    lines = dataset[dataset["text"].str.casefold().isin([t.casefold() for t in BARE_CALLS_TO_PAY])]
+    assert lines["text"].nunique() >= 6
+    assert (lines["label"] == "paywall").all(), lines.loc[lines["label"] != "paywall", "text"].unique()
+
+
 def test_realistic_proportions(dataset):
     """Like real scraped news pages: long pages, mostly furniture, short boilerplate lines."""
     blocks_per_page = dataset.groupby("page_id").size()
